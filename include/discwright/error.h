@@ -1,0 +1,116 @@
+#pragma once
+// The one exception type of discwright. An ErrorCode mirrors an IMAPI result code
+// (imapi2fserror.h / imapi2error.h); its category decides the CLI exit status and the Python
+// exception class. Messages read "what failed: why (where)", start in lower case and end
+// without a period; the context names the path, item, LBA, drive or option involved.
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <fmt/format.h>
+
+namespace discwright {
+
+enum class ErrorCategory : std::uint8_t {
+    Usage,     // the caller asked for something impossible: exit status 1
+    Input,     // bad file, image, name or option value: exit status 2
+    Media,     // the medium is missing, full, unsupported: exit status 3
+    Device,    // the drive or transport failed: exit status 3
+    Cancelled, // the caller cancelled: exit status 4
+    Internal,  // a bug in discwright: exit status 70
+};
+
+/// Result codes. Each line names the IMAPI code it mirrors and what the user should do.
+enum class ErrorCode : std::uint16_t {
+    // Usage
+    InvalidParam,       // IMAPI_E_INVALID_PARAM: fix the named option or argument.
+    ReadOnly,           // IMAPI_E_READONLY: the object cannot change any more.
+    NoOutput,           // IMAPI_E_NO_OUTPUT: choose at least one file system.
+    FileSystemNotEmpty, // IMAPI_E_FILE_SYSTEM_NOT_EMPTY: set it before adding items.
+    NotInFileSystem,    // IMAPI_E_NOT_IN_FILE_SYSTEM: add the item to the image first.
+    ChangePointLocked,  // rollback behind LockInChangePoint: pick a later change point.
+    // Input
+    InvalidVolumeName,       // IMAPI_E_INVALID_VOLUME_NAME: shorten it or drop bad characters.
+    InvalidDate,             // IMAPI_E_INVALID_DATE: give times inside the recordable range.
+    NotFile,                 // IMAPI_E_NOT_FILE: the path names a directory.
+    NotDir,                  // IMAPI_E_NOT_DIR: the path names a file.
+    DirNotEmpty,             // IMAPI_E_DIR_NOT_EMPTY: remove the contents first (remove_tree).
+    InvalidPath,             // IMAPI_E_INVALID_PATH: use '/'-separated names without '..'.
+    RestrictedNameViolation, // IMAPI_E_RESTRICTED_NAME_VIOLATION: rename, or turn strict off.
+    DupName,                 // IMAPI_E_DUP_NAME: the name is taken in that directory.
+    NoUniqueName,            // IMAPI_E_NO_UNIQUE_NAME: too many colliding names in a directory.
+    ItemNotFound,            // IMAPI_E_ITEM_NOT_FOUND: check the path inside the image.
+    FileNotFound,            // IMAPI_E_FILE_NOT_FOUND: check the path inside the image.
+    DirNotFound,             // IMAPI_E_DIR_NOT_FOUND: create the parent directory first.
+    ImageSizeLimit,          // IMAPI_E_IMAGE_SIZE_LIMIT: the item would overflow the medium.
+    ImageTooBig,             // IMAPI_E_IMAGE_TOO_BIG: pick larger media or fewer files.
+    DataStreamInconsistency, // IMAPI_E_DATA_STREAM_INCONSISTENCY: a source changed; stage again.
+    DataStreamReadFailure,   // IMAPI_E_DATA_STREAM_READ_FAILURE: a source became unreadable.
+    DataStreamCreateFailure, // IMAPI_E_DATA_STREAM_CREATE_FAILURE: a source cannot be opened.
+    DirectoryReadFailure,    // IMAPI_E_DIRECTORY_READ_FAILURE: a source folder cannot be listed.
+    TooManyDirs,             // IMAPI_E_TOO_MANY_DIRS: the tree exceeds a path table's 65,535.
+    Iso9660Levels,           // IMAPI_E_ISO9660_LEVELS: deeper than 8 levels (strict mode).
+    DataTooBig,              // IMAPI_E_DATA_TOO_BIG: use ISO level 3 or UDF for >= 4 GiB files.
+    SymlinkLoop,             // a source tree links back into itself: exclude the link.
+    OutputWriteFailure,      // writing the output file failed: check space and permissions.
+    // Media (burning issues extend these)
+    MediaIncompatible, // E_IMAPI_RECORDER_MEDIA_INCOMPATIBLE: unknown media type.
+    // Cancelled
+    RequestCancelled, // E_IMAPI_REQUEST_CANCELLED: the operation was cancelled.
+    // Internal
+    Internal, // IMAPI_E_FSI_INTERNAL_ERROR: always a bug; please report it.
+};
+
+[[nodiscard]] ErrorCategory category_of(ErrorCode code);
+/// The IMAPI symbol this code mirrors, e.g. "IMAPI_E_IMAGE_TOO_BIG".
+[[nodiscard]] std::string_view imapi_name(ErrorCode code);
+/// Our own name of the code, e.g. "ImageTooBig".
+[[nodiscard]] std::string_view to_string(ErrorCode code);
+/// CLI exit status for a category (DESIGN.md section 10).
+[[nodiscard]] int exit_status(ErrorCategory category);
+
+/// What the error is about. Each field is optional; the CLI and Python expose them.
+struct ErrorContext {
+    std::string path;   // a host file or an image path
+    std::string option; // an option name, e.g. "--iso-level"
+    std::optional<std::uint64_t> lba;
+    std::string drive;
+};
+
+class Error : public std::runtime_error {
+public:
+    Error(ErrorCode code, std::string message);
+
+    [[nodiscard]] ErrorCode code() const { return m_code; }
+    [[nodiscard]] ErrorCategory category() const { return category_of(m_code); }
+    [[nodiscard]] const ErrorContext& context() const { return m_context; }
+    /// The message without frames.
+    [[nodiscard]] const std::string& message() const { return m_message; }
+    /// Frames added by callers on the way up, innermost first ("while writing out.iso").
+    [[nodiscard]] const std::vector<std::string>& frames() const { return m_frames; }
+
+    Error& with_path(std::string path);
+    Error& with_option(std::string option);
+    Error& with_lba(std::uint64_t lba);
+    Error& add_frame(std::string frame);
+
+private:
+    void refresh_what();
+    ErrorCode m_code;
+    std::string m_message;
+    ErrorContext m_context;
+    std::vector<std::string> m_frames;
+    std::string m_what;
+};
+
+} // namespace discwright
+
+template <> struct fmt::formatter<discwright::ErrorCode> : fmt::formatter<std::string_view> {
+    auto format(discwright::ErrorCode c, fmt::format_context& ctx) const {
+        return fmt::formatter<std::string_view>::format(discwright::to_string(c), ctx);
+    }
+};

@@ -1,0 +1,211 @@
+#include "cli/image_create_command.h"
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <sys/stat.h>
+
+#include "discwright/file_system_image.h"
+#include "discwright/file_system_image_result.h"
+
+namespace discwright::cli {
+
+namespace {
+
+struct CreateOptions {
+    std::string output;
+    std::string fs;
+    std::string media;
+    int iso_level = 0;
+    std::string volume_name;
+    std::optional<i64> date;
+    bool strict = false;
+    bool joliet_long = false;
+    bool follow_symlinks = false;
+    std::vector<std::string> sources;
+};
+
+CancellationSource* g_cancel = nullptr;
+
+extern "C" void on_signal(int) {
+    if (g_cancel) g_cancel->cancel();
+}
+
+/// Splits "TARGET=SOURCE" (a '\=' is a literal '='); a plain PATH has no target.
+std::pair<std::string, std::string> split_graft(const std::string& arg) {
+    std::string target;
+    for (std::size_t i = 0; i < arg.size(); ++i) {
+        if (arg[i] == '\\' && i + 1 < arg.size() && arg[i + 1] == '=') {
+            target += '=';
+            ++i;
+        } else if (arg[i] == '=') {
+            return {target, arg.substr(i + 1)};
+        } else {
+            target += arg[i];
+        }
+    }
+    return {{}, target};
+}
+
+/// Creates every missing folder of an image path and returns the last.
+FsiDirectoryItem ensure_directory(FileSystemImage& image, const std::string& path) {
+    FsiDirectoryItem dir = image.root();
+    std::size_t i = 0;
+    while (i < path.size()) {
+        std::size_t j = path.find('/', i);
+        if (j == std::string::npos) j = path.size();
+        std::string part = path.substr(i, j - i);
+        i = j + 1;
+        if (part.empty()) continue;
+        auto type =
+            image.exists(dir.full_path() == "/" ? "/" + part : dir.full_path() + "/" + part);
+        if (type == FsiItemType::NotFound)
+            dir = dir.add_directory(part);
+        else if (type == FsiItemType::Directory)
+            dir = FsiDirectoryItem(image, dir.item(part).id());
+        else
+            throw Error(ErrorCode::NotDir,
+                        fmt::format("graft target '{}': '{}' is already a file", path, part))
+                .with_path(path);
+    }
+    return dir;
+}
+
+std::string base_name(std::string p) {
+    while (p.size() > 1 && p.back() == '/')
+        p.pop_back();
+    return p.substr(p.rfind('/') + 1);
+}
+
+void add_source(FileSystemImage& image, const std::string& arg, Symlinks symlinks) {
+    auto [target, source] = split_graft(arg);
+    struct stat st {};
+    if (::stat(source.c_str(), &st) != 0)
+        throw Error(ErrorCode::DataStreamCreateFailure,
+                    fmt::format("source '{}' cannot be read: {}", source, std::strerror(errno)))
+            .with_path(source);
+    if (target.empty() || target.back() == '/') {
+        FsiDirectoryItem dir = ensure_directory(image, target);
+        if (S_ISDIR(st.st_mode)) {
+            // mkisofs: a folder argument contributes its contents; "dir/=src" its contents too.
+            dir.add_tree(source, BaseDirectory::Exclude, symlinks);
+        } else {
+            dir.add_file_from(base_name(source), source);
+        }
+        return;
+    }
+    auto slash = target.rfind('/');
+    std::string parent = slash == std::string::npos ? "" : target.substr(0, slash);
+    std::string leaf = target.substr(slash == std::string::npos ? 0 : slash + 1);
+    FsiDirectoryItem dir = ensure_directory(image, parent);
+    if (S_ISDIR(st.st_mode)) {
+        FsiDirectoryItem sub = ensure_directory(image, target);
+        sub.add_tree(source, BaseDirectory::Exclude, symlinks);
+    } else {
+        dir.add_file_from(leaf, source);
+    }
+}
+
+int run(const CreateOptions& o, const GlobalOptions& g) {
+    Reporter reporter(g.mode(), g.verbose);
+    CancellationSource cancel;
+    g_cancel = &cancel;
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
+    try {
+        Clock clock = o.date ? Clock::fixed(*o.date) : Clock::from_environment();
+        ImageOptions opts;
+        opts.max_media_blocks = 0; // the tool has no cap unless --media says so
+        if (!o.media.empty()) {
+            auto m = parse_media_type(o.media);
+            if (!m)
+                throw Error(ErrorCode::InvalidParam,
+                            fmt::format("--media: unknown media type '{}' (cd-r, cd-rw, dvd-r, "
+                                        "dvd-rw, dvd+r, dvd+r-dl, dvd+rw, dvd-ram, bd-r, bd-re, "
+                                        "bd-r-dl, bd-re-dl)",
+                                        o.media))
+                    .with_option("--media");
+            FileSystemImage probe(opts, clock);
+            probe.choose_image_defaults_for_media_type(*m);
+            opts = probe.options();
+        }
+        if (!o.fs.empty()) {
+            auto set = parse_fs_types(o.fs);
+            if (!set)
+                throw Error(ErrorCode::InvalidParam,
+                            fmt::format("--fs: '{}' is not a list of iso9660, joliet, rockridge, "
+                                        "iso9660:1999",
+                                        o.fs))
+                    .with_option("--fs");
+            opts.file_systems = *set;
+        }
+        if (o.iso_level) opts.iso_level = o.iso_level;
+        opts.volume_name = o.volume_name;
+        if (o.date) opts.volume_date = *o.date;
+        opts.compliance = o.strict ? Compliance::Strict : Compliance::Relaxed;
+        opts.joliet_names = o.joliet_long ? JolietNames::Long : JolietNames::Standard;
+
+        FileSystemImage image(opts, clock);
+        image.set_event_handler(reporter.handler());
+        const Symlinks symlinks = o.follow_symlinks ? Symlinks::Follow : Symlinks::Record;
+        for (const auto& s : o.sources)
+            add_source(image, s, symlinks);
+        FileSystemImageResult result = image.create_result_image(cancel.token());
+        result.write_to_file(o.output, reporter.handler(), cancel.token());
+        const u64 bytes = result.total_blocks().bytes();
+        reporter.result({{"output", o.output},
+                         {"blocks", result.total_blocks().value},
+                         {"bytes", bytes},
+                         {"files", image.file_count()},
+                         {"directories", image.directory_count()},
+                         {"volume_name", result.disc_id()},
+                         {"file_systems", to_string(image.options().file_systems)}},
+                        fmt::format("{}: {} files, {} folders, {} blocks ({:.1f} MiB)", o.output,
+                                    image.file_count(), image.directory_count(),
+                                    result.total_blocks().value, bytes / 1048576.0));
+        g_cancel = nullptr;
+        return 0;
+    } catch (const Error& e) {
+        g_cancel = nullptr;
+        return reporter.error(e);
+    } catch (const std::bad_alloc& e) {
+        g_cancel = nullptr;
+        return reporter.error(Error(ErrorCode::Internal, "out of memory"));
+    }
+}
+
+} // namespace
+
+void add_image_create_command(CLI::App& image, const GlobalOptions& global, int& status) {
+    auto o = std::make_shared<CreateOptions>();
+    CLI::App* cmd = image.add_subcommand(
+        "create", "Stage folders and files into an ISO 9660 / Joliet / Rock Ridge image file");
+    cmd->add_option("-o,--output", o->output, "Image file to write")->required();
+    cmd->add_option("--fs", o->fs,
+                    "File systems: iso9660,joliet,rockridge,iso9660:1999 (default: "
+                    "iso9660,joliet,rockridge)");
+    cmd->add_option("--media", o->media,
+                    "Media the image is for: sets file systems and the capacity limit "
+                    "(cd-r, dvd+r, bd-r, ...)");
+    cmd->add_option("--iso-level", o->iso_level,
+                    "ISO 9660 interchange level 1, 2, 3 (default; any file size) or 4 (adds an "
+                    "ISO 9660:1999 tree)")
+        ->check(CLI::Range(1, 4));
+    cmd->add_option("--volume-name,-V", o->volume_name, "Volume name (at most 32 characters)");
+    cmd->add_option_function<i64>(
+        "--date", [o](const i64& v) { o->date = v; },
+        "Time stamp for the volume and made-up folders, seconds since 1970 "
+        "(default: SOURCE_DATE_EPOCH or now)");
+    cmd->add_flag("--strict", o->strict,
+                  "Fail instead of mapping any name, depth or path a file system cannot keep");
+    cmd->add_flag("--joliet-long", o->joliet_long, "Allow Joliet names of 103 units instead of 64");
+    cmd->add_flag("--follow-symlinks", o->follow_symlinks,
+                  "Store what symlinks point to instead of the links");
+    cmd->add_option("sources", o->sources,
+                    "PATH (a folder's contents go to the root, a file by its name) or "
+                    "TARGET=SOURCE grafts")
+        ->required();
+    cmd->callback([o, &global, &status] { status = run(*o, global); });
+}
+
+} // namespace discwright::cli

@@ -1,0 +1,203 @@
+// FsiDirectoryItem::add_tree: a host folder into the image, atomically. Entries are read
+// sorted by name, so the same folder always gives the same item numbers (and so the same
+// image bytes). Files are not opened here: their size, times and owner are taken now, their
+// bytes when the image is produced.
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <set>
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "discwright/file_system_image.h"
+#include "fs/image_paths.h"
+#include "fs/item_tree.h"
+
+namespace discwright {
+
+namespace {
+
+struct Frame {
+    std::string host;   // host folder path
+    fs::ItemId dir;     // its image folder
+    std::size_t parent; // frame index of the folder above (for loop detection), or npos
+    dev_t dev;
+    ino_t ino;
+};
+
+[[noreturn]] void read_failure(const std::string& path, int err) {
+    throw Error(ErrorCode::DirectoryReadFailure,
+                fmt::format("cannot read '{}': {}", path, std::strerror(err)))
+        .with_path(path);
+}
+
+fs::ItemRecord record_of(const struct stat& st) {
+    fs::ItemRecord r;
+    if (S_ISDIR(st.st_mode))
+        r.kind = fs::ItemKind::Directory;
+    else if (S_ISREG(st.st_mode))
+        r.kind = fs::ItemKind::File;
+    else if (S_ISLNK(st.st_mode))
+        r.kind = fs::ItemKind::Symlink;
+    else if (S_ISCHR(st.st_mode))
+        r.kind = fs::ItemKind::CharDevice;
+    else if (S_ISBLK(st.st_mode))
+        r.kind = fs::ItemKind::BlockDevice;
+    else if (S_ISFIFO(st.st_mode))
+        r.kind = fs::ItemKind::Fifo;
+    else
+        r.kind = fs::ItemKind::Socket;
+    r.mode = st.st_mode;
+    r.uid = st.st_uid;
+    r.gid = st.st_gid;
+    r.size = S_ISREG(st.st_mode) ? static_cast<u64>(st.st_size) : 0;
+    r.modify_time = st.st_mtime;
+    r.access_time = st.st_atime;
+    r.creation_time = st.st_ctime;
+    return r;
+}
+
+std::vector<std::string> sorted_entries(const std::string& path) {
+    DIR* d = ::opendir(path.c_str());
+    if (!d) read_failure(path, errno);
+    std::vector<std::string> names;
+    errno = 0;
+    while (dirent* e = ::readdir(d)) {
+        std::string_view n = e->d_name;
+        if (n != "." && n != "..") names.emplace_back(n);
+        errno = 0;
+    }
+    int err = errno;
+    ::closedir(d);
+    if (err) read_failure(path, err);
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+} // namespace
+
+void FsiDirectoryItem::add_tree(const std::string& source, BaseDirectory base, Symlinks symlinks) {
+    struct stat top {};
+    if (::stat(source.c_str(), &top) != 0) read_failure(source, errno);
+    if (!S_ISDIR(top.st_mode))
+        throw Error(ErrorCode::NotDir, fmt::format("'{}' is not a folder", source))
+            .with_path(source);
+    std::string host = source;
+    while (host.size() > 1 && host.back() == '/')
+        host.pop_back();
+
+    const u64 point = m_image->change_point();
+    const auto start = std::chrono::steady_clock::now();
+    auto& tree = m_image->tree_for_write();
+    const CharacterSet charset = m_image->options().character_set;
+    try {
+        fs::ItemId dest = m_id;
+        fs::ItemRecord top_record = record_of(top);
+        if (base == BaseDirectory::Include) {
+            std::string name = host.substr(host.rfind('/') + 1);
+            if (name.empty() || name == "." || name == "..")
+                throw Error(ErrorCode::InvalidPath,
+                            fmt::format("'{}' has no folder name to include", source))
+                    .with_path(source);
+            fs::check_name(name, name, charset);
+            fs::ItemId existing = tree.child(m_id, name);
+            if (existing != fs::no_item && !tree.is_dir(existing)) {
+                tree.remove(existing); // the source wins (IMAPI AddTree)
+                existing = fs::no_item;
+            }
+            if (existing == fs::no_item)
+                dest = tree.add(m_id, name, top_record);
+            else {
+                tree.set_attributes(existing, top_record);
+                dest = existing;
+            }
+        } else {
+            tree.set_attributes(m_id, top_record); // the folder's contents become this one
+        }
+        const u32 source_index = tree.add_source(fs::TreeBaseSource{host, dest});
+
+        std::vector<Frame> frames{{host, dest, std::string::npos, top.st_dev, top.st_ino}};
+        std::vector<std::size_t> stack{0};
+        u64 added = 0;
+        while (!stack.empty()) {
+            const std::size_t fi = stack.back();
+            stack.pop_back();
+            const Frame frame = frames[fi];
+            for (const std::string& name : sorted_entries(frame.host)) {
+                std::string path = frame.host + "/" + name;
+                struct stat st {};
+                if (::lstat(path.c_str(), &st) != 0) read_failure(path, errno);
+                if (S_ISLNK(st.st_mode) && symlinks == Symlinks::Follow) {
+                    if (::stat(path.c_str(), &st) != 0)
+                        throw Error(ErrorCode::DirectoryReadFailure,
+                                    fmt::format("symlink '{}' points to nothing readable: {}", path,
+                                                std::strerror(errno)))
+                            .with_path(path);
+                    if (S_ISDIR(st.st_mode))
+                        for (std::size_t a = fi; a != std::string::npos; a = frames[a].parent)
+                            if (frames[a].dev == st.st_dev && frames[a].ino == st.st_ino)
+                                throw Error(ErrorCode::SymlinkLoop,
+                                            fmt::format("symlink '{}' leads back to its own "
+                                                        "folder '{}'",
+                                                        path, frames[a].host))
+                                    .with_path(path);
+                }
+                const std::string image_path = tree.path(frame.dir) + "/" + name;
+                fs::check_name(name, image_path, charset);
+                fs::ItemRecord r = record_of(st);
+                r.source = source_index;
+                if (r.kind == fs::ItemKind::File && st.st_nlink > 1)
+                    r.link_group = tree.link_group_for(st.st_dev, st.st_ino);
+
+                fs::ItemId existing = tree.child(frame.dir, name);
+                if (existing != fs::no_item) {
+                    if (tree.is_dir(existing) && r.kind == fs::ItemKind::Directory) {
+                        tree.set_attributes(existing, r);
+                        frames.push_back({path, existing, fi, st.st_dev, st.st_ino});
+                        stack.push_back(frames.size() - 1);
+                        continue;
+                    }
+                    // The source wins: replace the image item (and what is below it).
+                    std::vector<fs::ItemId> order{existing};
+                    for (std::size_t i = 0; i < order.size(); ++i)
+                        tree.for_each_child(order[i], [&](fs::ItemId c) { order.push_back(c); });
+                    for (auto it = order.rbegin(); it != order.rend(); ++it)
+                        tree.remove(*it);
+                }
+                fs::ItemId id = tree.add(frame.dir, name, r);
+                if (r.kind == fs::ItemKind::Symlink) {
+                    std::string target(static_cast<std::size_t>(st.st_size) + 1, '\0');
+                    ssize_t n = ::readlink(path.c_str(), target.data(), target.size());
+                    if (n < 0) read_failure(path, errno);
+                    target.resize(static_cast<std::size_t>(n));
+                    tree.set_symlink_target(id, std::move(target));
+                } else if (r.kind == fs::ItemKind::CharDevice ||
+                           r.kind == fs::ItemKind::BlockDevice) {
+                    tree.set_device(id, (u64{major(st.st_rdev)} << 32) | minor(st.st_rdev));
+                } else if (r.kind == fs::ItemKind::Directory) {
+                    frames.push_back({path, id, fi, st.st_dev, st.st_ino});
+                    stack.push_back(frames.size() - 1);
+                }
+                if (++added % 4096 == 0)
+                    m_image->emit(ProgressEvent{
+                        ProgressAction::AddingTree,
+                        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+                            .count(),
+                        -1, added, 0, image_path});
+            }
+        }
+        m_image->check_size_limit(point, tree.path(dest));
+    } catch (Error& e) {
+        if (m_image->change_point() != point) m_image->tree_for_write().rollback_to(point);
+        e.add_frame(fmt::format("while adding '{}'", source));
+        throw;
+    }
+}
+
+} // namespace discwright

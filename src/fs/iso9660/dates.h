@@ -1,0 +1,17 @@
+#pragma once
+// ECMA-119 date encodings, always recorded in UTC (offset 0), so that an image does not depend
+// on the time zone of the machine that made it.
+
+#include "discwright/clock.h"
+#include "fs/iso9660/on_disk.h"
+
+namespace discwright::fs::iso9660 {
+
+/// ECMA-119 9.1.5. Times before 1900 or after 2155 (the 8-bit year field) are clamped to the range.
+RecordingDateTime recording_date(UnixTime t);
+/// ECMA-119 8.4.26.1.
+VolumeDateTime volume_date(UnixTime t);
+/// ECMA-119 8.4.26.1: "not specified" (all digits '0', offset 0).
+VolumeDateTime unspecified_volume_date();
+
+} // namespace discwright::fs::iso9660

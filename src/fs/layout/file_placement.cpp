@@ -1,0 +1,57 @@
+#include "fs/layout/file_placement.h"
+
+#include <algorithm>
+
+namespace discwright::fs {
+
+void FilePlacement::place(const ItemTree& tree, LayoutBuilder& layout) {
+    for (std::size_t i = m_lba.size(); i < tree.item_slots(); ++i)
+        m_lba.push_back(0);
+    // Iterative depth-first walk; each folder's children sorted by their names as given.
+    std::vector<ItemId> stack{root_item};
+    std::vector<ItemId> kids;
+    while (!stack.empty()) {
+        ItemId dir = stack.back();
+        stack.pop_back();
+        kids.clear();
+        tree.for_each_child(dir, [&](ItemId c) { kids.push_back(c); });
+        std::sort(kids.begin(), kids.end(),
+                  [&](ItemId a, ItemId b) { return tree.name(a) < tree.name(b); });
+        for (ItemId c : kids) {
+            const auto& r = tree.at(c);
+            if (r.kind != ItemKind::File) continue;
+            if (r.link_group) {
+                auto [it, first] = m_groups.try_emplace(r.link_group, c, 0);
+                ++it->second.second;
+                if (!first) {
+                    m_lba[c] = m_lba[it->second.first];
+                    continue;
+                }
+            }
+            if (r.size == 0) continue;
+            m_lba[c] = layout.place_file(c, r.size);
+            m_order.push_back(c);
+        }
+        // Push sub-folders in reverse so the first by name is visited first.
+        for (auto it = kids.rbegin(); it != kids.rend(); ++it)
+            if (tree.is_dir(*it)) stack.push_back(*it);
+    }
+}
+
+u32 FilePlacement::links(const ItemTree& tree, ItemId id) const {
+    const auto& r = tree.at(id);
+    if (!r.link_group) return 1;
+    auto it = m_groups.find(r.link_group);
+    return it == m_groups.end() ? 1 : it->second.second;
+}
+
+u32 FilePlacement::serial(const ItemTree& tree, ItemId id) const {
+    const auto& r = tree.at(id);
+    if (r.link_group) {
+        auto it = m_groups.find(r.link_group);
+        if (it != m_groups.end()) return it->second.first + 1;
+    }
+    return id + 1;
+}
+
+} // namespace discwright::fs

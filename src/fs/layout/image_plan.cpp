@@ -1,0 +1,236 @@
+#include "fs/layout/image_plan.h"
+
+#include <algorithm>
+#include <cstring>
+#include <ctime>
+
+#include "core/byte_io.h"
+#include "fs/iso9660/dates.h"
+#include "fs/names/name_rules.h"
+
+namespace discwright::fs {
+
+namespace {
+
+using iso9660::VolumeDescriptor;
+
+constexpr std::string_view system_identifier = "LINUX";
+constexpr std::string_view application_identifier = "DISCWRIGHT 0.1";
+constexpr u32 joliet_path_limit = 240; // Joliet specification: path length in UCS-2 units
+
+template <std::size_t N> void fill_text(std::array<char, N>& field, std::string_view s) {
+    field.fill(' ');
+    std::copy_n(s.begin(), std::min(N, s.size()), field.begin());
+}
+
+template <std::size_t N> void fill_ucs2(std::array<char, N>& field, std::u16string_view s) {
+    // Joliet identifiers: UCS-2 big-endian, padded with UCS-2 spaces.
+    for (std::size_t i = 0; i + 1 < N; i += 2) {
+        char16_t c = i / 2 < s.size() ? s[i / 2] : u' ';
+        field[i] = static_cast<char>(c >> 8);
+        field[i + 1] = static_cast<char>(c & 0xff);
+    }
+    if (N % 2) field[N - 1] = 0;
+}
+
+void check_file_sizes(const ItemTree& tree, const ImageOptions& o, iso9660::PlanReport& report) {
+    if (o.iso_level >= 3) return;
+    for (ItemId id = 0; id < tree.item_slots(); ++id) {
+        if (!tree.is_live(id) || tree.at(id).kind != ItemKind::File) continue;
+        if (tree.at(id).size > iso9660::max_extent_bytes)
+            report.problem(ErrorCode::DataTooBig,
+                           fmt::format("'{}' is {} bytes: ISO 9660 level {} records at most {} "
+                                       "bytes per file; use level 3 (--iso-level 3)",
+                                       tree.path(id), tree.at(id).size, o.iso_level,
+                                       iso9660::max_extent_bytes),
+                           tree.path(id));
+    }
+}
+
+} // namespace
+
+std::string iso_volume_identifier(std::string_view name) {
+    std::string out;
+    for (char c : name) {
+        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+        bool d = (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+        out += d ? c : '_';
+        if (out.size() == 32) break;
+    }
+    return out;
+}
+
+std::u16string joliet_volume_identifier(std::string_view name) {
+    std::u16string s = utf8_to_utf16(name);
+    if (s.size() > 16) s.resize(s[15] >= 0xd800 && s[15] < 0xdc00 ? 15 : 16);
+    return s;
+}
+
+std::string default_volume_name(UnixTime now) {
+    std::time_t t = static_cast<std::time_t>(now);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    return fmt::format("{:04}{:02}{:02}_{:02}{:02}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                       tm.tm_hour, tm.tm_min);
+}
+
+std::shared_ptr<ImagePlan> ImagePlan::build(const PlanRequest& req) {
+    std::shared_ptr<ImagePlan> plan(new ImagePlan());
+    ImagePlan& p = *plan;
+    p.m_tree = req.tree;
+    p.m_options = req.options;
+    p.m_now = req.now;
+    const ImageOptions& o = p.m_options;
+    const ItemTree& tree = *p.m_tree;
+    const int level = o.iso_level;
+
+    if (has(o.file_systems, FsType::Udf))
+        throw Error(ErrorCode::InvalidParam,
+                    "file system 'udf' is not written by this version of discwright")
+            .with_option("file_systems");
+    p.m_volume_id = o.volume_name.empty() ? default_volume_name(req.now) : o.volume_name;
+
+    iso9660::PlanReport report(req.events, o.compliance);
+    check_file_sizes(tree, o, report);
+
+    // ECMA-119 requires the primary volume descriptor and its tree in every image; Rock Ridge
+    // lives on that tree. Joliet and 9660:1999 are extra trees over the same file data.
+    iso9660::TreeConfig iso{Namespace::Iso9660};
+    iso.rock_ridge = has(o.file_systems, FsType::RockRidge);
+    iso.relocate_deep = true;
+    iso.multi_extent = level >= 3;
+    iso.max_file_units = level == 1 ? 14 : 33;
+    p.m_iso = std::make_unique<iso9660::DirectoryTreeWriter>(
+        iso, std::make_unique<Iso9660NameRules>(std::min(level, 3)));
+    if (has(o.file_systems, FsType::Joliet)) {
+        iso9660::TreeConfig j{Namespace::Joliet};
+        j.utf16 = true;
+        j.path_limit = joliet_path_limit;
+        j.multi_extent = level >= 3;
+        p.m_joliet = std::make_unique<iso9660::DirectoryTreeWriter>(
+            j, std::make_unique<JolietNameRules>(o.joliet_names == JolietNames::Long ? 103 : 64));
+    }
+    if (level == 4 || has(o.file_systems, FsType::Iso9660_1999)) {
+        iso9660::TreeConfig v{Namespace::Iso9660_1999};
+        v.multi_extent = true;
+        p.m_iso1999 = std::make_unique<iso9660::DirectoryTreeWriter>(
+            v, std::make_unique<Iso9660v2NameRules>());
+    }
+
+    iso9660::PlanEnv env{tree, req.now, report};
+    for (auto* w : {p.m_iso.get(), p.m_joliet.get(), p.m_iso1999.get()})
+        if (w) w->plan(env);
+    report.throw_if_problems();
+
+    LayoutBuilder layout(o.session_start_block);
+    layout.reserve_zero(16); // ECMA-119 6.2.1: system area
+    const u32 descriptors = 2 + (p.m_joliet ? 1 : 0) + (p.m_iso1999 ? 1 : 0);
+    layout.reserve_metadata(p, 0, descriptors);
+    for (auto* w : {p.m_iso.get(), p.m_joliet.get(), p.m_iso1999.get()})
+        if (w) w->reserve(layout);
+    p.m_placement.place(tree, layout);
+    for (auto* w : {p.m_iso.get(), p.m_joliet.get(), p.m_iso1999.get()})
+        if (w) w->set_placement(&p.m_placement);
+    p.m_end = layout.next_block();
+    p.m_start = o.session_start_block;
+    p.m_segments = layout.take_segments();
+    return plan;
+}
+
+const iso9660::DirectoryTreeWriter* ImagePlan::tree_writer(Namespace ns) const {
+    switch (ns) {
+    case Namespace::Iso9660:
+    case Namespace::RockRidge:
+        return m_iso.get();
+    case Namespace::Joliet:
+        return m_joliet.get();
+    case Namespace::Iso9660_1999:
+        return m_iso1999.get();
+    case Namespace::Udf:
+        return nullptr;
+    }
+    return nullptr;
+}
+
+void ImagePlan::render(u32, std::span<std::byte> out) const {
+    std::memset(out.data(), 0, out.size());
+    const auto created = iso9660::volume_date(m_options.volume_date.value_or(m_now));
+    const auto unspecified = iso9660::unspecified_volume_date();
+    auto common = [&](VolumeDescriptor& vd, u8 type, u8 version) {
+        vd.type = type;
+        std::memcpy(vd.standard_identifier.data(), "CD001", 5);
+        vd.version = version;
+        vd.volume_space_size = static_cast<u32>(m_end);
+        vd.volume_set_size = 1;
+        vd.volume_sequence_number = 1;
+        vd.logical_block_size = static_cast<u16>(block_size);
+        vd.creation = vd.modification = created;
+        vd.expiration = vd.effective = unspecified;
+        vd.file_structure_version = version;
+    };
+    std::size_t at = 0;
+    auto emit = [&](const VolumeDescriptor& vd) {
+        core::ByteWriter w(out.subspan(at, block_size));
+        w.put(vd);
+        at += block_size;
+    };
+
+    { // ECMA-119 8.4: primary volume descriptor
+        VolumeDescriptor vd{};
+        common(vd, 1, 1);
+        fill_text(vd.system_identifier, system_identifier);
+        fill_text(vd.volume_identifier, iso_volume_identifier(m_volume_id));
+        for (auto* f :
+             {&vd.volume_set_identifier, &vd.publisher_identifier, &vd.data_preparer_identifier})
+            fill_text(*f, "");
+        fill_text(vd.application_identifier, application_identifier);
+        fill_text(vd.copyright_file_identifier, "");
+        fill_text(vd.abstract_file_identifier, "");
+        fill_text(vd.bibliographic_file_identifier, "");
+        m_iso->fill_descriptor(vd);
+        emit(vd);
+    }
+    if (m_joliet) { // Joliet: a supplementary volume descriptor with UCS-2 level 3 escapes
+        VolumeDescriptor vd{};
+        common(vd, 2, 1);
+        fill_ucs2(vd.system_identifier, u"LINUX");
+        fill_ucs2(vd.volume_identifier, joliet_volume_identifier(m_volume_id));
+        vd.escape_sequences[0] = '%';
+        vd.escape_sequences[1] = '/';
+        vd.escape_sequences[2] = 'E';
+        for (auto* f :
+             {&vd.volume_set_identifier, &vd.publisher_identifier, &vd.data_preparer_identifier})
+            fill_ucs2(*f, u"");
+        fill_ucs2(vd.application_identifier, u"DISCWRIGHT 0.1");
+        fill_ucs2(vd.copyright_file_identifier, u"");
+        fill_ucs2(vd.abstract_file_identifier, u"");
+        fill_ucs2(vd.bibliographic_file_identifier, u"");
+        m_joliet->fill_descriptor(vd);
+        emit(vd);
+    }
+    if (m_iso1999) { // ISO 9660:1999 8.5: enhanced volume descriptor (version 2)
+        VolumeDescriptor vd{};
+        common(vd, 2, 2);
+        fill_text(vd.system_identifier, system_identifier);
+        std::string name = m_volume_id.substr(0, 32);
+        fill_text(vd.volume_identifier, name);
+        for (auto* f :
+             {&vd.volume_set_identifier, &vd.publisher_identifier, &vd.data_preparer_identifier})
+            fill_text(*f, "");
+        fill_text(vd.application_identifier, application_identifier);
+        fill_text(vd.copyright_file_identifier, "");
+        fill_text(vd.abstract_file_identifier, "");
+        fill_text(vd.bibliographic_file_identifier, "");
+        m_iso1999->fill_descriptor(vd);
+        emit(vd);
+    }
+    // ECMA-119 8.3: volume descriptor set terminator
+    iso9660::VolumeDescriptorSetTerminator t{};
+    t.type = 255;
+    std::memcpy(t.standard_identifier.data(), "CD001", 5);
+    t.version = 1;
+    core::ByteWriter w(out.subspan(at, block_size));
+    w.put(t);
+}
+
+} // namespace discwright::fs

@@ -1,0 +1,354 @@
+#include "fs/names/name_rules.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace discwright::fs {
+
+namespace {
+
+constexpr const char* reason_illegal = "characters the namespace does not allow";
+constexpr const char* reason_truncated = "truncated to the namespace's length limit";
+constexpr const char* reason_collision = "renamed: another name in the folder maps to the same";
+constexpr const char* reason_invalid_utf8 = "the name is not valid UTF-8";
+
+/// The first reason wins; later ones are usually its consequence.
+void note(const char*& reason, const char* why) {
+    if (!reason) reason = why;
+}
+
+bool is_d_char(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/// ECMA-119 7.4.1 d-characters: A-Z 0-9 _. Lower case folds (canonical); everything else,
+/// one code point at a time, becomes '_'.
+std::string to_d_chars(std::string_view s, const char*& reason) {
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        char c = s[i];
+        if (c >= 'a' && c <= 'z') {
+            out += static_cast<char>(c - 'a' + 'A');
+        } else if (is_d_char(c)) {
+            out += c;
+        } else {
+            note(reason, reason_illegal);
+            out += '_';
+            auto u = static_cast<unsigned char>(c);
+            if (u >= 0xc0) // skip the continuation bytes of one UTF-8 sequence
+                while (i + 1 < s.size() && (static_cast<unsigned char>(s[i + 1]) & 0xc0) == 0x80)
+                    ++i;
+        }
+    }
+    return out;
+}
+
+/// Splits a file name at its last dot into name and extension (no dot: all name).
+std::pair<std::string_view, std::string_view> split_extension(std::string_view s) {
+    auto dot = s.rfind('.');
+    if (dot == std::string_view::npos) return {s, {}};
+    return {s.substr(0, dot), s.substr(dot + 1)};
+}
+
+} // namespace
+
+MappedName Iso9660NameRules::map(std::string_view source, EntryKind kind, unsigned max_units,
+                                 unsigned variant) const {
+    MappedName m;
+    std::string suffix = variant ? fmt::format("_{}", variant) : "";
+    if (variant) note(m.reason, reason_collision);
+    if (kind == EntryKind::Directory) {
+        std::string name = to_d_chars(source, m.reason);
+        std::size_t limit = m_level == 1 ? 8 : 31;
+        if (max_units) limit = std::min<std::size_t>(limit, max_units);
+        if (name.size() + suffix.size() > limit) {
+            note(m.reason, reason_truncated);
+            name.resize(limit > suffix.size() ? limit - suffix.size() : 0);
+        }
+        name += suffix;
+        m.identifier = m.display = name;
+        return m;
+    }
+    auto [raw_name, raw_ext] = split_extension(source);
+    // Dots before the last one are not allowed in a file name (ECMA-119 7.5.1).
+    std::string name = to_d_chars(raw_name, m.reason);
+    std::string ext = to_d_chars(raw_ext, m.reason);
+    std::size_t name_limit, ext_limit;
+    if (m_level == 1) {
+        name_limit = 8;
+        ext_limit = 3;
+    } else {
+        // ECMA-119 7.5.1: name + extension at most 30. Keep up to 8 of the extension when the
+        // name also needs room: extensions carry the file's type.
+        const std::size_t budget = max_units ? std::min<std::size_t>(30, max_units) : 30;
+        ext_limit =
+            std::min(ext.size(), name.empty() ? budget : std::max<std::size_t>(8, budget / 2));
+        ext_limit = std::min(ext_limit, budget);
+        name_limit = budget - std::min(ext.size(), ext_limit);
+    }
+    if (ext.size() > ext_limit) {
+        note(m.reason, reason_truncated);
+        ext.resize(ext_limit);
+    }
+    if (name.size() + suffix.size() > name_limit) {
+        note(m.reason, reason_truncated);
+        name.resize(name_limit > suffix.size() ? name_limit - suffix.size() : 0);
+    }
+    name += suffix;
+    if (name.empty() && ext.empty()) name.push_back('_');
+    m.identifier = name;
+    m.identifier.append(".").append(ext).append(";1");
+    m.display = m.identifier;
+    return m;
+}
+
+std::string Iso9660NameRules::collision_key(std::string_view id) const {
+    // Readers show "NAME.;1" as "NAME": strip the version and a trailing separator.
+    auto semi = id.rfind(';');
+    if (semi != std::string_view::npos) id = id.substr(0, semi);
+    if (!id.empty() && id.back() == '.') id.remove_suffix(1);
+    return std::string(id);
+}
+
+std::u16string utf8_to_utf16(std::string_view s, bool* had_invalid) {
+    std::u16string out;
+    std::size_t i = 0;
+    auto bad = [&] {
+        if (had_invalid) *had_invalid = true;
+        out += u'\xFFFD';
+        ++i;
+    };
+    while (i < s.size()) {
+        auto b0 = static_cast<unsigned char>(s[i]);
+        if (b0 < 0x80) {
+            out += static_cast<char16_t>(b0);
+            ++i;
+            continue;
+        }
+        int n = b0 >= 0xf0 && b0 < 0xf5 ? 3 : b0 >= 0xe0 ? 2 : b0 >= 0xc2 && b0 < 0xe0 ? 1 : -1;
+        if (n < 0 || i + n >= s.size()) {
+            bad();
+            continue;
+        }
+        char32_t cp = b0 & (0x3f >> n);
+        bool ok = true;
+        for (int k = 1; k <= n; ++k) {
+            auto b = static_cast<unsigned char>(s[i + k]);
+            if ((b & 0xc0) != 0x80) {
+                ok = false;
+                break;
+            }
+            cp = (cp << 6) | (b & 0x3f);
+        }
+        if (!ok || (n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
+            (cp >= 0xd800 && cp <= 0xdfff)) {
+            bad();
+            continue;
+        }
+        i += n + 1;
+        if (cp >= 0x10000) {
+            cp -= 0x10000;
+            out += static_cast<char16_t>(0xd800 + (cp >> 10));
+            out += static_cast<char16_t>(0xdc00 + (cp & 0x3ff));
+        } else {
+            out += static_cast<char16_t>(cp);
+        }
+    }
+    return out;
+}
+
+std::string utf16_to_utf8(std::u16string_view s) {
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        char32_t cp = s[i];
+        if (cp >= 0xd800 && cp < 0xdc00 && i + 1 < s.size() && s[i + 1] >= 0xdc00 &&
+            s[i + 1] < 0xe000) {
+            cp = 0x10000 + ((cp - 0xd800) << 10) + (s[i + 1] - 0xdc00);
+            ++i;
+        } else if (cp >= 0xd800 && cp < 0xe000) {
+            cp = 0xfffd;
+        }
+        if (cp < 0x80) {
+            out += static_cast<char>(cp);
+        } else if (cp < 0x800) {
+            out += static_cast<char>(0xc0 | (cp >> 6));
+            out += static_cast<char>(0x80 | (cp & 0x3f));
+        } else if (cp < 0x10000) {
+            out += static_cast<char>(0xe0 | (cp >> 12));
+            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
+            out += static_cast<char>(0x80 | (cp & 0x3f));
+        } else {
+            out += static_cast<char>(0xf0 | (cp >> 18));
+            out += static_cast<char>(0x80 | ((cp >> 12) & 0x3f));
+            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
+            out += static_cast<char>(0x80 | (cp & 0x3f));
+        }
+    }
+    return out;
+}
+
+std::string utf16be_bytes(std::u16string_view s) {
+    std::string out;
+    out.reserve(s.size() * 2);
+    for (char16_t c : s) {
+        out += static_cast<char>(c >> 8);
+        out += static_cast<char>(c & 0xff);
+    }
+    return out;
+}
+
+std::u16string from_utf16be_bytes(std::string_view b) {
+    std::u16string out;
+    for (std::size_t i = 0; i + 1 < b.size(); i += 2)
+        out += static_cast<char16_t>((static_cast<unsigned char>(b[i]) << 8) |
+                                     static_cast<unsigned char>(b[i + 1]));
+    return out;
+}
+
+namespace {
+
+bool is_joliet_illegal(char16_t c) {
+    // Joliet specification: no code points below 0x20 and none of * / : ; ? backslash.
+    return c < 0x20 || c == u'*' || c == u'/' || c == u':' || c == u';' || c == u'?' || c == u'\\';
+}
+
+/// Cuts `s` to at most `n` units without splitting a surrogate pair.
+void cut_utf16(std::u16string& s, std::size_t n) {
+    if (s.size() <= n) return;
+    if (n > 0 && s[n - 1] >= 0xd800 && s[n - 1] < 0xdc00) --n;
+    s.resize(n);
+}
+
+} // namespace
+
+MappedName JolietNameRules::map(std::string_view source, EntryKind kind, unsigned max_units,
+                                unsigned variant) const {
+    MappedName m;
+    bool invalid = false;
+    std::u16string name = utf8_to_utf16(source, &invalid);
+    if (invalid) note(m.reason, reason_invalid_utf8);
+    for (auto& c : name)
+        if (is_joliet_illegal(c)) {
+            note(m.reason, reason_illegal);
+            c = u'_';
+        }
+    std::size_t limit = max_units ? std::min<std::size_t>(m_max, max_units) : m_max;
+    std::u16string suffix;
+    if (variant) {
+        note(m.reason, reason_collision);
+        for (char c : fmt::format(" ({})", variant))
+            suffix += static_cast<char16_t>(c);
+    }
+    std::u16string ext;
+    if (kind == EntryKind::File) {
+        auto dot = name.rfind(u'.');
+        if (dot != std::u16string::npos && dot > 0 && name.size() - dot <= 16) {
+            ext = name.substr(dot);
+            name.resize(dot);
+        }
+    }
+    if (name.size() + ext.size() + suffix.size() > limit) {
+        note(m.reason, reason_truncated);
+        if (ext.size() + suffix.size() + 1 > limit) ext.clear();
+        cut_utf16(name, limit - ext.size() - suffix.size());
+    }
+    std::u16string full = name + suffix + ext;
+    m.display = utf16_to_utf8(full);
+    if (kind == EntryKind::File) full += u";1";
+    m.identifier = utf16be_bytes(full);
+    return m;
+}
+
+std::string JolietNameRules::collision_key(std::string_view id) const {
+    std::u16string s = from_utf16be_bytes(id);
+    if (s.size() >= 2 && s[s.size() - 2] == u';') s.resize(s.size() - 2);
+    for (auto& c : s)
+        if (c >= u'a' && c <= u'z') c = static_cast<char16_t>(c - u'a' + u'A');
+    return utf16be_bytes(s);
+}
+
+MappedName Iso9660v2NameRules::map(std::string_view source, EntryKind kind, unsigned max_units,
+                                   unsigned variant) const {
+    MappedName m;
+    std::string name(source);
+    std::string suffix = variant ? fmt::format("_{}", variant) : "";
+    if (variant) note(m.reason, reason_collision);
+    std::size_t limit = max_units ? std::min<std::size_t>(207, max_units) : 207;
+    std::string ext;
+    if (kind == EntryKind::File) {
+        auto dot = name.rfind('.');
+        if (dot != std::string::npos && dot > 0 && name.size() - dot <= 16) {
+            ext = name.substr(dot);
+            name.resize(dot);
+        }
+    }
+    if (name.size() + ext.size() + suffix.size() > limit) {
+        note(m.reason, reason_truncated);
+        std::size_t n = limit - ext.size() - suffix.size();
+        while (n > 0 && (static_cast<unsigned char>(name[n]) & 0xc0) == 0x80)
+            --n; // do not split a UTF-8 sequence
+        name.resize(n);
+    }
+    name.append(suffix).append(ext);
+    m.identifier = m.display = name;
+    return m;
+}
+
+bool ecma119_less(std::string_view a, std::string_view b, bool utf16) {
+    const std::size_t unit = utf16 ? 2 : 1;
+    auto find_unit = [&](std::string_view s, char c, bool last) -> std::size_t {
+        std::size_t found = std::string_view::npos;
+        for (std::size_t i = 0; i + unit <= s.size(); i += unit) {
+            bool match = utf16 ? (s[i] == 0 && s[i + 1] == c) : s[i] == c;
+            if (match) {
+                found = i;
+                if (!last) break;
+            }
+        }
+        return found;
+    };
+    struct Parts {
+        std::string_view name, ext, version;
+    };
+    auto parts = [&](std::string_view s) {
+        Parts p;
+        auto semi = find_unit(s, ';', false);
+        std::string_view body = s;
+        if (semi != std::string_view::npos) {
+            p.version = s.substr(semi + unit);
+            body = s.substr(0, semi);
+        }
+        auto dot = find_unit(body, '.', true);
+        if (dot != std::string_view::npos) {
+            p.name = body.substr(0, dot);
+            p.ext = body.substr(dot + unit);
+        } else {
+            p.name = body;
+        }
+        return p;
+    };
+    // Compare padded with (20): a shorter field acts as if filled with spaces.
+    auto compare_padded = [&](std::string_view x, std::string_view y) {
+        std::size_t n = std::max(x.size(), y.size());
+        for (std::size_t i = 0; i < n; ++i) {
+            unsigned char cx, cy;
+            if (utf16 && (i % 2 == 0)) {
+                cx = i < x.size() ? static_cast<unsigned char>(x[i]) : 0;
+                cy = i < y.size() ? static_cast<unsigned char>(y[i]) : 0;
+            } else {
+                cx = i < x.size() ? static_cast<unsigned char>(x[i]) : 0x20;
+                cy = i < y.size() ? static_cast<unsigned char>(y[i]) : 0x20;
+            }
+            if (cx != cy) return cx < cy ? -1 : 1;
+        }
+        return 0;
+    };
+    Parts pa = parts(a), pb = parts(b);
+    if (int c = compare_padded(pa.name, pb.name)) return c < 0;
+    if (int c = compare_padded(pa.ext, pb.ext)) return c < 0;
+    if (int c = compare_padded(pa.version, pb.version)) return c > 0; // descending
+    return false;
+}
+
+} // namespace discwright::fs

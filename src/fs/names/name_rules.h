@@ -1,0 +1,92 @@
+#pragma once
+// Per-namespace name rules (STYLE.md section 4): each namespace makes a name legal, truncates
+// it, and gives a deterministic variant for collisions. The shared pipeline that applies them
+// to one directory is in directory_names.h.
+
+#include <string>
+#include <string_view>
+
+#include "discwright/types.h"
+
+namespace discwright::fs {
+
+enum class EntryKind : u8 { File, Directory };
+
+/// One rendition of a name in a namespace.
+struct MappedName {
+    std::string identifier;       // the bytes recorded on disc, e.g. "README.TXT;1" or UCS-2 BE
+    std::string display;          // the same in UTF-8, for messages and FileSystemName
+    const char* reason = nullptr; // why it differs beyond the namespace's canonical form, or null
+};
+
+class NameRules {
+public:
+    virtual ~NameRules() = default;
+    /// The name for `source`, within `max_units` of the namespace's unit (0: the namespace's
+    /// own limit), with collision variant `variant` (0: none).
+    [[nodiscard]] virtual MappedName map(std::string_view source, EntryKind kind,
+                                         unsigned max_units, unsigned variant) const = 0;
+    /// Two identifiers that readers would show as one name have the same key.
+    [[nodiscard]] virtual std::string collision_key(std::string_view identifier) const = 0;
+    /// Length of an identifier in the namespace's path-length unit (bytes, or UTF-16 units).
+    [[nodiscard]] virtual unsigned units(std::string_view identifier) const = 0;
+};
+
+/// ECMA-119 7.5/7.6 with the interchange level's limits (level 1: 8.3; 2 and 3: 30 characters
+/// for files, 31 for directories), d-characters only. Lower case is folded to upper case and
+/// the ".;1" of a file is added: that is the canonical form, not a mapping.
+class Iso9660NameRules final : public NameRules {
+public:
+    explicit Iso9660NameRules(int level) : m_level(level) {}
+    MappedName map(std::string_view source, EntryKind kind, unsigned max_units,
+                   unsigned variant) const override;
+    std::string collision_key(std::string_view identifier) const override;
+    unsigned units(std::string_view identifier) const override {
+        return static_cast<unsigned>(identifier.size());
+    }
+
+private:
+    int m_level;
+};
+
+/// Joliet: UCS-2/UTF-16 big-endian, at most 64 units (103 with long names) plus ";1" for
+/// files; no control characters and none of * / : ; ? \. Collisions are found without regard
+/// to case, as Windows, Joliet's reader, looks names up.
+class JolietNameRules final : public NameRules {
+public:
+    explicit JolietNameRules(unsigned max_units) : m_max(max_units) {}
+    MappedName map(std::string_view source, EntryKind kind, unsigned max_units,
+                   unsigned variant) const override;
+    std::string collision_key(std::string_view identifier) const override;
+    unsigned units(std::string_view identifier) const override {
+        return static_cast<unsigned>(identifier.size() / 2);
+    }
+
+private:
+    unsigned m_max;
+};
+
+/// ISO 9660:1999 (ISO/IEC 9660:1999 7.5): names as given, at most 207 bytes, no version.
+class Iso9660v2NameRules final : public NameRules {
+public:
+    MappedName map(std::string_view source, EntryKind kind, unsigned max_units,
+                   unsigned variant) const override;
+    std::string collision_key(std::string_view identifier) const override {
+        return std::string(identifier);
+    }
+    unsigned units(std::string_view identifier) const override {
+        return static_cast<unsigned>(identifier.size());
+    }
+};
+
+/// UTF-8 <-> UTF-16 helpers. Invalid UTF-8 bytes decode to U+FFFD.
+std::u16string utf8_to_utf16(std::string_view s, bool* had_invalid = nullptr);
+std::string utf16_to_utf8(std::u16string_view s);
+std::string utf16be_bytes(std::u16string_view s);
+std::u16string from_utf16be_bytes(std::string_view b);
+
+/// ECMA-119 9.3: the order of directory records: by name, then extension, each padded with
+/// (20), then by version, descending. Joliet and 9660:1999 use the same rule on their bytes.
+bool ecma119_less(std::string_view a, std::string_view b, bool utf16);
+
+} // namespace discwright::fs
