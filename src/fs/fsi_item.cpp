@@ -68,8 +68,8 @@ std::string FsiItem::file_system_name(FsType fs_type) const {
     if (ns == Namespace::Joliet) o.file_systems = o.file_systems | FsType::Joliet;
     if (ns == Namespace::Iso9660_1999) o.file_systems = o.file_systems | FsType::Iso9660_1999;
     auto plan = fs::ImagePlan::build({m_image->tree_snapshot(), o, 0, nullptr});
-    for (const auto& e : plan->tree_writer(ns)->child_names(tree.at(m_id).parent))
-        if (e.id == m_id) return e.display;
+    for (const auto& [id, display] : plan->tree_writer(ns)->child_names(tree.at(m_id).parent))
+        if (id == m_id) return display;
     return name();
 }
 

@@ -129,7 +129,7 @@ void FileSystemImageResult::write_to_file(const std::string& path, const EventHa
                 out.pwrite_all(buffer.data(), buffer.size(), at);
                 break;
             case fs::Segment::Kind::FileData: {
-                const std::string image_path = plan.tree().path(s.item);
+                const std::string image_path = events ? plan.tree().path(s.item) : std::string();
                 const u64 total_sectors = s.blocks;
                 if (events) events(FileProgressEvent{image_path, 0, total_sectors});
                 StreamPtr data = fs::open_item_data(plan.tree(), s.item);
@@ -176,13 +176,9 @@ void FileSystemImageResult::write_to_file(const std::string& path, const EventHa
                     progress.report(image_path, false);
                 }
                 fs::check_item_unchanged(plan.tree(), s.item, *data);
-                // The last block's padding: zeros, written so the block is never a hole that
-                // a later append could fill with something else.
+                // The last block's padding stays a hole in the fresh output file: it reads as
+                // zeros, and writing it would cost a system call per file.
                 const u64 tail = s.blocks * discwright::block_size - s.bytes;
-                if (tail) {
-                    std::byte zeros[discwright::block_size] = {};
-                    out.pwrite_all(zeros, tail, at + s.bytes);
-                }
                 if (events && s.bytes % file_event_step)
                     events(FileProgressEvent{image_path, total_sectors, total_sectors});
                 progress.done += tail;

@@ -115,14 +115,19 @@ std::vector<NamedEntry> DirectoryTreeWriter::name_children(u32 dir, const PlanEn
     tree.for_each_child(node.item, [&](ItemId c) {
         NameRequest r{c, tree.name(c), tree.is_dir(c) ? EntryKind::Directory : EntryKind::File};
         if (m_config.path_limit) {
-            auto natural_id = m_rules->map(r.source, r.kind, 0, 0).identifier;
-            u32 natural = m_rules->units(natural_id) - (r.kind == EntryKind::File ? 2 : 0);
             std::pair<u32, u32> tail{0, 0};
             if (r.kind == EntryKind::Directory) {
                 auto it = m_tails.find(c);
                 if (it != m_tails.end()) tail = it->second;
             }
-            if (node.path_units + 1 + natural + tail.first > m_config.path_limit) {
+            // Every name fits in 3 bytes of UTF-8 per unit at most: skip exact work when even
+            // that would fit.
+            const u32 bound = static_cast<u32>(r.source.size());
+            u32 natural = 0;
+            if (node.path_units + 1 + bound + tail.first > m_config.path_limit)
+                natural = m_rules->units(m_rules->map(r.source, r.kind, 0, 0).identifier) -
+                          (r.kind == EntryKind::File ? 2 : 0);
+            if (natural && node.path_units + 1 + natural + tail.first > m_config.path_limit) {
                 u32 avail = m_config.path_limit > node.path_units
                                 ? m_config.path_limit - node.path_units
                                 : 0;
@@ -141,7 +146,8 @@ std::vector<NamedEntry> DirectoryTreeWriter::name_children(u32 dir, const PlanEn
         for (const auto& e : entries) {
             if (e.reason)
                 env->report.mapped(m_config.ns, tree.path(e.id), std::string(tree.name(e.id)),
-                                   e.display, e.reason, ErrorCode::RestrictedNameViolation);
+                                   m_rules->display(e.identifier), e.reason,
+                                   ErrorCode::RestrictedNameViolation);
             if (m_config.path_limit && e.kind == EntryKind::File) {
                 u32 units = node.path_units + 1 + m_rules->units(e.identifier) - 2;
                 if (units > m_config.path_limit)
@@ -203,12 +209,14 @@ void DirectoryTreeWriter::plan(const PlanEnv& env) {
                 else
                     env.report.mapped(
                         m_config.ns, env.tree.path(e.id), std::string(env.tree.name(e.id)),
-                        fmt::format("/{}/{}", relocation_dir, e.display),
+                        fmt::format("/{}/{}", relocation_dir, m_rules->display(e.identifier)),
                         why == "" ? nullptr : "relocated to /RR_MOVED", ErrorCode::Iso9660Levels);
             }
             m_dir_of_item[e.id] = static_cast<u32>(m_dirs.size());
             m_dirs.push_back(std::move(n));
         }
+        // Sizes do not depend on addresses: size the folder now, while its names are known.
+        size_directory(d, &entries);
     }
 
     if (m_rr_moved) {
@@ -245,11 +253,16 @@ void DirectoryTreeWriter::plan(const PlanEnv& env) {
     std::string table;
     path_table(table, false);
     m_path_table_bytes = static_cast<u32>(table.size());
-    for (u32 d = 0; d < m_dirs.size(); ++d) {
-        Built b = build(d);
-        m_dirs[d].bytes = static_cast<u32>(b.records.size());
-        m_dirs[d].ce_blocks = blocks_of(b.continuation.size());
+    if (m_rr_moved) { // the root lists the relocation folder, known only now
+        size_directory(0, nullptr);
+        size_directory(m_rr_moved, nullptr);
     }
+}
+
+void DirectoryTreeWriter::size_directory(u32 dir, const std::vector<NamedEntry>* entries) {
+    Built b = build(dir, entries);
+    m_dirs[dir].bytes = static_cast<u32>(b.records.size());
+    m_dirs[dir].ce_blocks = blocks_of(b.continuation.size());
 }
 
 void DirectoryTreeWriter::reserve(LayoutBuilder& layout) {
@@ -296,13 +309,17 @@ void DirectoryTreeWriter::fill_descriptor(VolumeDescriptor& vd) const {
     vd.type_m_path_table = m_m_table_lba;
 }
 
-std::vector<NamedEntry> DirectoryTreeWriter::child_names(ItemId dir) const {
+std::vector<std::pair<ItemId, std::string>> DirectoryTreeWriter::child_names(ItemId dir) const {
+    std::vector<std::pair<ItemId, std::string>> out;
     auto it = m_dir_of_item.find(dir);
-    if (it == m_dir_of_item.end()) return {};
-    return name_children(it->second, nullptr);
+    if (it == m_dir_of_item.end()) return out;
+    for (const auto& e : name_children(it->second, nullptr))
+        out.emplace_back(e.id, m_rules->display(e.identifier));
+    return out;
 }
 
-DirectoryTreeWriter::Built DirectoryTreeWriter::build(u32 dir) const {
+DirectoryTreeWriter::Built DirectoryTreeWriter::build(u32 dir,
+                                                      const std::vector<NamedEntry>* named) const {
     const ItemTree& tree = *m_tree;
     const DirNode& node = m_dirs[dir];
     Built b;
@@ -391,7 +408,9 @@ DirectoryTreeWriter::Built DirectoryTreeWriter::build(u32 dir) const {
             dir_record(k, m_dirs[k].identifier, &f);
         }
     } else {
-        auto entries = name_children(dir, nullptr);
+        std::vector<NamedEntry> own;
+        if (!named) own = name_children(dir, nullptr);
+        const std::vector<NamedEntry>& entries = named ? *named : own;
         // The relocation folder sits among the root's children in sorted place.
         std::size_t rr_at = std::string::npos;
         if (dir == 0 && m_rr_moved)

@@ -79,8 +79,8 @@ public:
 
     void render(u32 extent, std::span<std::byte> out) const override;
 
-    /// The namespace names of `dir`'s children (for FileSystemName): id -> display name.
-    [[nodiscard]] std::vector<NamedEntry> child_names(ItemId dir) const;
+    /// The namespace names of `dir`'s children (for FileSystemName), in UTF-8.
+    [[nodiscard]] std::vector<std::pair<ItemId, std::string>> child_names(ItemId dir) const;
     [[nodiscard]] std::size_t directory_count() const { return m_dirs.size(); }
 
 private:
@@ -110,7 +110,9 @@ private:
     };
 
     std::vector<NamedEntry> name_children(u32 dir, const PlanEnv* env) const;
-    Built build(u32 dir) const;
+    /// The records of one folder; `entries` are its named children when already known.
+    Built build(u32 dir, const std::vector<NamedEntry>* entries = nullptr) const;
+    void size_directory(u32 dir, const std::vector<NamedEntry>* entries);
     const Built& built(u32 dir) const; // cached
     void path_table(std::string& out, bool big_endian) const;
     u32 rr_moved();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "discwright/error.h"
@@ -15,39 +16,67 @@ std::vector<NamedEntry> name_directory(const NameRules& rules,
     out.reserve(requests.size());
     for (const auto& r : requests) {
         MappedName m = rules.map(r.source, r.kind, r.max_units, 0);
-        out.push_back({r.id, r.kind, std::move(m.identifier), std::move(m.display), m.reason});
+        out.push_back({r.id, r.kind, std::move(m.identifier), m.reason});
     }
-    // Canonical names first, then mapped ones; each group by source bytes.
-    std::vector<std::size_t> order(out.size());
-    std::iota(order.begin(), order.end(), 0);
-    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-        bool ma = out[a].reason != nullptr, mb = out[b].reason != nullptr;
-        if (ma != mb) return !ma;
-        return requests[a].source < requests[b].source;
-    });
-    std::unordered_set<std::string> keys(taken.begin(), taken.end());
-    for (std::size_t i : order) {
-        auto& e = out[i];
-        if (keys.insert(rules.collision_key(e.identifier)).second) continue;
-        for (unsigned variant = 1;; ++variant) {
-            if (variant > 999'999)
-                throw Error(ErrorCode::NoUniqueName,
-                            fmt::format("no unique name for '{}': a million names collide",
-                                        requests[i].source));
-            MappedName m =
-                rules.map(requests[i].source, requests[i].kind, requests[i].max_units, variant);
-            if (keys.insert(rules.collision_key(m.identifier)).second) {
-                e.identifier = std::move(m.identifier);
-                e.display = std::move(m.display);
-                e.reason = m.reason;
-                break;
+
+    // Most folders have no collision: find out cheaply before resolving anything.
+    std::vector<std::string> keys;
+    keys.reserve(out.size());
+    for (const auto& e : out)
+        keys.push_back(rules.collision_key(e.identifier));
+    std::vector<std::string_view> sorted_keys(keys.begin(), keys.end());
+    sorted_keys.insert(sorted_keys.end(), taken.begin(), taken.end());
+    std::sort(sorted_keys.begin(), sorted_keys.end());
+    const bool collisions =
+        std::adjacent_find(sorted_keys.begin(), sorted_keys.end()) != sorted_keys.end();
+
+    if (collisions) {
+        // Canonical names first, then mapped ones; each group by source bytes. The first of
+        // a key keeps it; the others take variants.
+        std::vector<std::size_t> order(out.size());
+        std::iota(order.begin(), order.end(), 0);
+        std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+            bool ma = out[a].reason != nullptr, mb = out[b].reason != nullptr;
+            if (ma != mb) return !ma;
+            return requests[a].source < requests[b].source;
+        });
+        std::unordered_set<std::string> used(taken.begin(), taken.end());
+        // Where the search for a free variant of a name resumes: without it, n names that
+        // truncate to the same one would cost n^2 / 2 mappings.
+        std::unordered_map<std::string, unsigned> next_variant;
+        for (std::size_t i : order) {
+            auto& e = out[i];
+            if (used.insert(keys[i]).second) continue;
+            unsigned& resume = next_variant[keys[i]];
+            for (unsigned variant = resume + 1;; ++variant) {
+                if (variant > 999'999)
+                    throw Error(ErrorCode::NoUniqueName,
+                                fmt::format("no unique name for '{}': a million names collide",
+                                            requests[i].source));
+                MappedName m =
+                    rules.map(requests[i].source, requests[i].kind, requests[i].max_units, variant);
+                if (used.insert(rules.collision_key(m.identifier)).second) {
+                    resume = variant;
+                    e.identifier = std::move(m.identifier);
+                    e.reason = m.reason;
+                    break;
+                }
             }
         }
     }
-    std::sort(out.begin(), out.end(), [&](const NamedEntry& a, const NamedEntry& b) {
-        return ecma119_less(a.identifier, b.identifier, utf16_order);
+
+    std::vector<std::pair<SortParts, std::size_t>> parts;
+    parts.reserve(out.size());
+    for (std::size_t i = 0; i < out.size(); ++i)
+        parts.emplace_back(ecma119_parts(out[i].identifier, utf16_order), i);
+    std::sort(parts.begin(), parts.end(), [&](const auto& a, const auto& b) {
+        return ecma119_less(a.first, b.first, utf16_order);
     });
-    return out;
+    std::vector<NamedEntry> sorted;
+    sorted.reserve(out.size());
+    for (const auto& p : parts)
+        sorted.push_back(std::move(out[p.second]));
+    return sorted;
 }
 
 } // namespace discwright::fs

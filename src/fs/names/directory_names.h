@@ -24,7 +24,6 @@ struct NamedEntry {
     u32 id;
     EntryKind kind;
     std::string identifier;
-    std::string display;
     const char* reason; // null when the name is canonical
 };
 

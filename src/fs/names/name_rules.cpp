@@ -1,6 +1,7 @@
 #include "fs/names/name_rules.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include <fmt/format.h>
 
@@ -67,7 +68,7 @@ MappedName Iso9660NameRules::map(std::string_view source, EntryKind kind, unsign
             name.resize(limit > suffix.size() ? limit - suffix.size() : 0);
         }
         name += suffix;
-        m.identifier = m.display = name;
+        m.identifier = std::move(name);
         return m;
     }
     auto [raw_name, raw_ext] = split_extension(source);
@@ -99,7 +100,6 @@ MappedName Iso9660NameRules::map(std::string_view source, EntryKind kind, unsign
     if (name.empty() && ext.empty()) name.push_back('_');
     m.identifier = name;
     m.identifier.append(".").append(ext).append(";1");
-    m.display = m.identifier;
     return m;
 }
 
@@ -254,10 +254,15 @@ MappedName JolietNameRules::map(std::string_view source, EntryKind kind, unsigne
         cut_utf16(name, limit - ext.size() - suffix.size());
     }
     std::u16string full = name + suffix + ext;
-    m.display = utf16_to_utf8(full);
     if (kind == EntryKind::File) full += u";1";
     m.identifier = utf16be_bytes(full);
     return m;
+}
+
+std::string JolietNameRules::display(std::string_view id) const {
+    std::u16string s = from_utf16be_bytes(id);
+    if (s.size() >= 2 && s[s.size() - 2] == u';') s.resize(s.size() - 2);
+    return utf16_to_utf8(s);
 }
 
 std::string JolietNameRules::collision_key(std::string_view id) const {
@@ -291,63 +296,65 @@ MappedName Iso9660v2NameRules::map(std::string_view source, EntryKind kind, unsi
         name.resize(n);
     }
     name.append(suffix).append(ext);
-    m.identifier = m.display = name;
+    m.identifier = std::move(name);
     return m;
 }
 
-bool ecma119_less(std::string_view a, std::string_view b, bool utf16) {
+SortParts ecma119_parts(std::string_view s, bool utf16) {
     const std::size_t unit = utf16 ? 2 : 1;
-    auto find_unit = [&](std::string_view s, char c, bool last) -> std::size_t {
-        std::size_t found = std::string_view::npos;
-        for (std::size_t i = 0; i + unit <= s.size(); i += unit) {
-            bool match = utf16 ? (s[i] == 0 && s[i + 1] == c) : s[i] == c;
-            if (match) {
-                found = i;
-                if (!last) break;
-            }
-        }
-        return found;
+    auto is = [&](std::size_t i, char c) {
+        return utf16 ? (s[i] == 0 && s[i + 1] == c) : s[i] == c;
     };
-    struct Parts {
-        std::string_view name, ext, version;
-    };
-    auto parts = [&](std::string_view s) {
-        Parts p;
-        auto semi = find_unit(s, ';', false);
-        std::string_view body = s;
-        if (semi != std::string_view::npos) {
-            p.version = s.substr(semi + unit);
-            body = s.substr(0, semi);
+    SortParts p;
+    const std::size_t end = s.size() - s.size() % unit;
+    std::size_t semi = end;
+    for (std::size_t i = 0; i + unit <= end; i += unit)
+        if (is(i, ';')) {
+            semi = i;
+            break;
         }
-        auto dot = find_unit(body, '.', true);
-        if (dot != std::string_view::npos) {
-            p.name = body.substr(0, dot);
-            p.ext = body.substr(dot + unit);
-        } else {
-            p.name = body;
+    if (semi != end) p.version = s.substr(semi + unit);
+    std::size_t dot = semi;
+    for (std::size_t i = semi; i >= unit;) {
+        i -= unit;
+        if (is(i, '.')) {
+            dot = i;
+            break;
         }
-        return p;
-    };
-    // Compare padded with (20): a shorter field acts as if filled with spaces.
-    auto compare_padded = [&](std::string_view x, std::string_view y) {
-        std::size_t n = std::max(x.size(), y.size());
-        for (std::size_t i = 0; i < n; ++i) {
-            unsigned char cx, cy;
-            if (utf16 && (i % 2 == 0)) {
-                cx = i < x.size() ? static_cast<unsigned char>(x[i]) : 0;
-                cy = i < y.size() ? static_cast<unsigned char>(y[i]) : 0;
-            } else {
-                cx = i < x.size() ? static_cast<unsigned char>(x[i]) : 0x20;
-                cy = i < y.size() ? static_cast<unsigned char>(y[i]) : 0x20;
-            }
-            if (cx != cy) return cx < cy ? -1 : 1;
-        }
-        return 0;
-    };
-    Parts pa = parts(a), pb = parts(b);
-    if (int c = compare_padded(pa.name, pb.name)) return c < 0;
-    if (int c = compare_padded(pa.ext, pb.ext)) return c < 0;
-    if (int c = compare_padded(pa.version, pb.version)) return c > 0; // descending
+    }
+    if (dot != semi) {
+        p.name = s.substr(0, dot);
+        p.ext = s.substr(dot + unit, semi - dot - unit);
+    } else {
+        p.name = s.substr(0, semi);
+    }
+    return p;
+}
+
+namespace {
+
+/// Compares two fields as if the shorter were filled with (20) (UCS-2: 00 20).
+int compare_padded(std::string_view x, std::string_view y, bool utf16) {
+    const std::size_t common = std::min(x.size(), y.size());
+    if (common)
+        if (int c = std::memcmp(x.data(), y.data(), common)) return c < 0 ? -1 : 1;
+    if (x.size() == y.size()) return 0;
+    const bool x_longer = x.size() > y.size();
+    std::string_view rest = x_longer ? x.substr(common) : y.substr(common);
+    for (std::size_t i = 0; i < rest.size(); ++i) {
+        const auto pad = static_cast<unsigned char>(utf16 && (common + i) % 2 == 0 ? 0x00 : 0x20);
+        const auto c = static_cast<unsigned char>(rest[i]);
+        if (c != pad) return (c > pad) == x_longer ? 1 : -1;
+    }
+    return 0;
+}
+
+} // namespace
+
+bool ecma119_less(const SortParts& a, const SortParts& b, bool utf16) {
+    if (int c = compare_padded(a.name, b.name, utf16)) return c < 0;
+    if (int c = compare_padded(a.ext, b.ext, utf16)) return c < 0;
+    if (int c = compare_padded(a.version, b.version, utf16)) return c > 0; // descending
     return false;
 }
 

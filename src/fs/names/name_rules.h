@@ -15,7 +15,6 @@ enum class EntryKind : u8 { File, Directory };
 /// One rendition of a name in a namespace.
 struct MappedName {
     std::string identifier;       // the bytes recorded on disc, e.g. "README.TXT;1" or UCS-2 BE
-    std::string display;          // the same in UTF-8, for messages and FileSystemName
     const char* reason = nullptr; // why it differs beyond the namespace's canonical form, or null
 };
 
@@ -30,6 +29,10 @@ public:
     [[nodiscard]] virtual std::string collision_key(std::string_view identifier) const = 0;
     /// Length of an identifier in the namespace's path-length unit (bytes, or UTF-16 units).
     [[nodiscard]] virtual unsigned units(std::string_view identifier) const = 0;
+    /// The identifier in UTF-8, for messages and FileSystemName.
+    [[nodiscard]] virtual std::string display(std::string_view identifier) const {
+        return std::string(identifier);
+    }
 };
 
 /// ECMA-119 7.5/7.6 with the interchange level's limits (level 1: 8.3; 2 and 3: 30 characters
@@ -62,6 +65,8 @@ public:
         return static_cast<unsigned>(identifier.size() / 2);
     }
 
+    std::string display(std::string_view identifier) const override;
+
 private:
     unsigned m_max;
 };
@@ -85,8 +90,16 @@ std::string utf16_to_utf8(std::u16string_view s);
 std::string utf16be_bytes(std::u16string_view s);
 std::u16string from_utf16be_bytes(std::string_view b);
 
+/// An identifier split for ECMA-119 9.3 ordering.
+struct SortParts {
+    std::string_view name, ext, version;
+};
+SortParts ecma119_parts(std::string_view identifier, bool utf16);
 /// ECMA-119 9.3: the order of directory records: by name, then extension, each padded with
 /// (20), then by version, descending. Joliet and 9660:1999 use the same rule on their bytes.
-bool ecma119_less(std::string_view a, std::string_view b, bool utf16);
+bool ecma119_less(const SortParts& a, const SortParts& b, bool utf16);
+inline bool ecma119_less(std::string_view a, std::string_view b, bool utf16) {
+    return ecma119_less(ecma119_parts(a, utf16), ecma119_parts(b, utf16), utf16);
+}
 
 } // namespace discwright::fs
