@@ -191,26 +191,27 @@ void DirectoryTreeWriter::plan(const PlanEnv& env) {
             if (m_config.relocate_deep &&
                 (n.depth > max_levels ||
                  n.path_units + 1 + m_config.max_file_units > max_path_bytes)) {
-                std::string why = n.depth > max_levels
-                                      ? fmt::format("relocated to /{}: deeper than {} levels",
-                                                    relocation_dir, max_levels)
-                                      : fmt::format("relocated to /{}: path longer than {} bytes",
-                                                    relocation_dir, max_path_bytes);
+                const bool too_deep = n.depth > max_levels;
+                const char* why = too_deep
+                                      ? "relocated to /RR_MOVED: deeper than 8 levels"
+                                      : "relocated to /RR_MOVED: path longer than 255 bytes";
                 n.relocated = true;
                 n.parent = rr_moved();
                 n.depth = 3;
                 n.path_units = m_dirs[n.parent].path_units + 1 + m_rules->units(e.identifier);
+                const std::string path = env.tree.path(e.id);
                 if (env.report.strict())
-                    env.report.problem(ErrorCode::Iso9660Levels,
-                                       fmt::format("'{}' is {} for ISO 9660 (strict mode)",
-                                                   env.tree.path(e.id),
-                                                   n.depth > max_levels ? "too deep" : "too long"),
-                                       env.tree.path(e.id));
+                    env.report.problem(
+                        ErrorCode::Iso9660Levels,
+                        fmt::format("'{}' is {} for ISO 9660, which allows {} (strict mode)", path,
+                                    too_deep ? "nested too deep" : "on too long a path",
+                                    too_deep ? "8 levels" : "paths of 255 bytes"),
+                        path);
                 else
                     env.report.mapped(
-                        m_config.ns, env.tree.path(e.id), std::string(env.tree.name(e.id)),
-                        fmt::format("/{}/{}", relocation_dir, m_rules->display(e.identifier)),
-                        why == "" ? nullptr : "relocated to /RR_MOVED", ErrorCode::Iso9660Levels);
+                        m_config.ns, path, std::string(env.tree.name(e.id)),
+                        fmt::format("/{}/{}", relocation_dir, m_rules->display(e.identifier)), why,
+                        ErrorCode::Iso9660Levels);
             }
             m_dir_of_item[e.id] = static_cast<u32>(m_dirs.size());
             m_dirs.push_back(std::move(n));
