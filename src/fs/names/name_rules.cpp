@@ -126,7 +126,11 @@ std::u16string utf8_to_utf16(std::string_view s, bool* had_invalid) {
             ++i;
             continue;
         }
-        int n = b0 >= 0xf0 && b0 < 0xf5 ? 3 : b0 >= 0xe0 ? 2 : b0 >= 0xc2 && b0 < 0xe0 ? 1 : -1;
+        // Lead bytes: C2-DF two bytes, E0-EF three, F0-F4 four; others are invalid.
+        const int n = b0 >= 0xc2 && b0 <= 0xdf   ? 1
+                      : b0 >= 0xe0 && b0 <= 0xef ? 2
+                      : b0 >= 0xf0 && b0 <= 0xf4 ? 3
+                                                 : -1;
         if (n < 0 || i + n >= s.size()) {
             bad();
             continue;
