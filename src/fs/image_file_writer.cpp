@@ -119,25 +119,26 @@ void FileSystemImageResult::write_to_file(const std::string& path, const EventHa
 
         for (const fs::Segment& s : plan.segments()) {
             cancel.throw_if_cancelled();
-            const u64 at = (s.first_block - base) * discwright::block_size;
+            const u64 at = (u64{s.first_block} - base) * discwright::block_size;
             switch (s.kind) {
             case fs::Segment::Kind::Zero:
                 break; // a hole; ftruncate gives the size
             case fs::Segment::Kind::Metadata:
-                buffer.assign(s.blocks * discwright::block_size, std::byte{0});
-                s.renderer->render(s.extent, buffer);
+                buffer.assign(u64{s.blocks} * discwright::block_size, std::byte{0});
+                plan.render(s, buffer);
                 out.pwrite_all(buffer.data(), buffer.size(), at);
                 break;
             case fs::Segment::Kind::FileData: {
-                const std::string image_path = events ? plan.tree().path(s.item) : std::string();
+                const std::string image_path = events ? plan.tree().path(s.item()) : std::string();
                 const u64 total_sectors = s.blocks;
+                const u64 file_bytes = plan.file_bytes(s);
                 if (events) events(FileProgressEvent{image_path, 0, total_sectors});
-                StreamPtr data = fs::open_item_data(plan.tree(), s.item);
+                StreamPtr data = fs::open_item_data(plan.tree(), s.item());
                 u64 copied = 0, next_event = file_event_step;
                 const int in_fd = data->native_fd();
-                while (copied < s.bytes) {
+                while (copied < file_bytes) {
                     cancel.throw_if_cancelled();
-                    const u64 want = std::min(chunk, s.bytes - copied);
+                    const u64 want = std::min(chunk, file_bytes - copied);
                     u64 got = 0;
                     if (in_fd >= 0 && copy_range) {
                         loff_t in_off = static_cast<loff_t>(copied);
@@ -164,7 +165,7 @@ void FileSystemImageResult::write_to_file(const std::string& path, const EventHa
                     if (got == 0)
                         throw Error(ErrorCode::DataStreamInconsistency,
                                     fmt::format("'{}' ended after {} of its {} staged bytes",
-                                                data->description(), copied, s.bytes))
+                                                data->description(), copied, file_bytes))
                             .with_path(data->description());
                     copied += got;
                     progress.done += got;
@@ -175,18 +176,18 @@ void FileSystemImageResult::write_to_file(const std::string& path, const EventHa
                     }
                     progress.report(image_path, false);
                 }
-                fs::check_item_unchanged(plan.tree(), s.item, *data);
+                fs::check_item_unchanged(plan.tree(), s.item(), *data);
                 // The last block's padding stays a hole in the fresh output file: it reads as
                 // zeros, and writing it would cost a system call per file.
-                const u64 tail = s.blocks * discwright::block_size - s.bytes;
-                if (events && s.bytes % file_event_step)
+                const u64 tail = s.blocks * discwright::block_size - file_bytes;
+                if (events && file_bytes % file_event_step)
                     events(FileProgressEvent{image_path, total_sectors, total_sectors});
                 progress.done += tail;
                 break;
             }
             }
             if (s.kind != fs::Segment::Kind::FileData)
-                progress.done += s.blocks * discwright::block_size;
+                progress.done += u64{s.blocks} * discwright::block_size;
         }
         cancel.throw_if_cancelled();
         out.commit(plan.total_blocks() * discwright::block_size);

@@ -134,6 +134,7 @@ std::shared_ptr<ImagePlan> ImagePlan::build(const PlanRequest& req) {
     p.m_end = layout.next_block();
     p.m_start = o.session_start_block;
     p.m_segments = layout.take_segments();
+    p.m_renderers = layout.renderers();
     return plan;
 }
 

@@ -39,6 +39,12 @@ public:
     [[nodiscard]] u64 start_block() const { return m_start; }
     [[nodiscard]] u64 total_blocks() const { return m_end - m_start; }
     [[nodiscard]] const std::vector<Segment>& segments() const { return m_segments; }
+    /// Renders a metadata segment into `out` (blocks * 2048 bytes).
+    void render(const Segment& s, std::span<std::byte> out) const {
+        m_renderers[s.renderer]->render(s.extent(), out);
+    }
+    /// The bytes of a file segment's data (its last block is padded).
+    [[nodiscard]] u64 file_bytes(const Segment& s) const { return m_tree->at(s.item()).size; }
     [[nodiscard]] const FilePlacement& placement() const { return m_placement; }
     [[nodiscard]] const std::string& volume_id() const { return m_volume_id; }
     /// The writer of one ECMA-119 namespace, or null when the image has none.
@@ -57,6 +63,7 @@ private:
     std::unique_ptr<iso9660::DirectoryTreeWriter> m_iso, m_joliet, m_iso1999;
     FilePlacement m_placement;
     std::vector<Segment> m_segments;
+    std::vector<const ExtentRenderer*> m_renderers;
 };
 
 /// ISO 9660 volume identifier (d-characters, at most 32) and Joliet's (16 UTF-16 units) for

@@ -21,8 +21,8 @@ void SegmentStream::read_segment(const Segment& s, u64 offset, std::span<std::by
     case Segment::Kind::Metadata: {
         std::lock_guard lock(m_mutex);
         if (m_rendered_segment != &s) {
-            m_rendered.assign(s.blocks * block_size, std::byte{0});
-            s.renderer->render(s.extent, m_rendered);
+            m_rendered.assign(u64{s.blocks} * block_size, std::byte{0});
+            m_plan->render(s, m_rendered);
             m_rendered_segment = &s;
         }
         std::memcpy(out.data(), m_rendered.data() + offset, out.size());
@@ -32,15 +32,16 @@ void SegmentStream::read_segment(const Segment& s, u64 offset, std::span<std::by
         StreamPtr data;
         {
             std::lock_guard lock(m_mutex);
-            if (m_open_item != s.item) {
-                m_open_data = open_item_data(m_plan->tree(), s.item);
-                m_open_item = s.item;
+            if (m_open_item != s.item()) {
+                m_open_data = open_item_data(m_plan->tree(), s.item());
+                m_open_item = s.item();
             }
             data = m_open_data;
         }
         std::size_t got = 0;
-        if (offset < s.bytes) {
-            auto want = static_cast<std::size_t>(std::min<u64>(out.size(), s.bytes - offset));
+        const u64 bytes = m_plan->file_bytes(s);
+        if (offset < bytes) {
+            auto want = static_cast<std::size_t>(std::min<u64>(out.size(), bytes - offset));
             got = data->read_at(offset, out.first(want));
             if (got != want)
                 throw Error(ErrorCode::DataStreamInconsistency,
@@ -63,9 +64,9 @@ std::size_t SegmentStream::read_at(u64 offset, std::span<std::byte> buffer) cons
     while (done < n) {
         const u64 abs = base + offset + done;
         const Segment& s = segments[find_segment(segments, abs / block_size)];
-        const u64 in_segment = abs - s.first_block * block_size;
-        const auto take =
-            static_cast<std::size_t>(std::min<u64>(n - done, s.blocks * block_size - in_segment));
+        const u64 in_segment = abs - u64{s.first_block} * block_size;
+        const auto take = static_cast<std::size_t>(
+            std::min<u64>(n - done, u64{s.blocks} * block_size - in_segment));
         read_segment(s, in_segment, buffer.subspan(done, take));
         done += take;
     }
