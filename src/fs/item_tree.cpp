@@ -106,7 +106,7 @@ ItemId ItemTree::child(ItemId dir, std::string_view name) const {
 }
 
 void ItemTree::index_insert(ItemId id) {
-    if ((m_slots_used + 1) * 2 > m_slots.size()) index_grow();
+    if ((m_slots_used + 1) * 4 > m_slots.size() * 3) index_grow(); // load <= 3/4
     const std::size_t mask = m_slots.size() - 1;
     for (std::size_t i = hash_of(m_items[id].parent, name(id)) & mask;; i = (i + 1) & mask) {
         if (m_slots[i] == 0 || m_slots[i] == 0xffff'ffff) {
@@ -133,8 +133,8 @@ void ItemTree::index_grow() {
     for (u32 s : m_slots)
         if (s != 0 && s != 0xffff'ffff) ++live;
     std::size_t size = m_slots.size();
-    while ((live + 1) * 4 > size)
-        size *= 2; // grow to load <= 1/4 after rehash
+    while ((live + 1) * 2 > size)
+        size *= 2; // load <= 1/2 after the rehash
     std::vector<u32> old;
     old.swap(m_slots);
     m_slots.assign(size, 0);

@@ -4,7 +4,7 @@
 // Per-file memory budget (1,000,000 files, names ~20 bytes):
 //   ItemRecord                     72 B  (static_assert below)
 //   name bytes in the NameArena    ~20 B (the name as given, once)
-//   child-lookup slot               8 B  (open addressing, load <= 1/2)
+//   child-lookup slot            5-11 B  (open addressing, load 3/8 to 3/4)
 //   total                        ~100 B  — under DESIGN.md's 200 B target.
 // Host paths are not stored per file: a file added by add_tree finds its path from its tree
 // base and its image path. Rare facts (symlink targets, device numbers, streams, hard-link
