@@ -192,8 +192,9 @@ public:
     FsiFileItem add_symlink(std::string_view path, std::string target);
     /// AddTree: recursively adds a host folder. Source items replace image items of the same
     /// name. Atomic: on failure the image is as before the call.
+    /// Cancelling stops at the next folder and rolls back (RequestCancelled).
     void add_tree(const std::string& source_directory, BaseDirectory base = BaseDirectory::Exclude,
-                  Symlinks symlinks = Symlinks::Record);
+                  Symlinks symlinks = Symlinks::Record, CancellationToken cancel = {});
     /// Remove: one file, or an empty directory (else DirNotEmpty).
     void remove(std::string_view path);
     /// RemoveTree: a directory and everything below it; "/" on the root clears the image.
@@ -237,8 +238,11 @@ public:
     /// UsedBlocks: the exact size the image would have now (lays it out; cached until the
     /// next change).
     [[nodiscard]] u64 used_blocks() const;
-    /// FreeMediaBlocks get: max_media_blocks - used_blocks (0 when unlimited).
-    [[nodiscard]] u64 free_media_blocks() const;
+    /// FreeMediaBlocks get: the capacity the image may take (max_media_blocks; 0 = no limit).
+    [[nodiscard]] u64 free_media_blocks() const { return m_options.max_media_blocks; }
+    /// What is left of that capacity now: max_media_blocks - used_blocks (0 when unlimited or
+    /// full).
+    [[nodiscard]] u64 remaining_media_blocks() const;
 
     /// VolumeNameISO9660 / VolumeNameJoliet: the label as each namespace records it.
     [[nodiscard]] std::string volume_name_iso9660() const;

@@ -41,8 +41,10 @@ enum class MediaType : u32 {
 /// Parses a command-line media name; nullopt when unknown.
 [[nodiscard]] std::optional<MediaType> parse_media_type(std::string_view name);
 /// Data blocks (2048 bytes) a blank medium of this type holds for one data session, or nullopt
-/// for media discwright does not write (HD DVD, Unknown). Figures are the usual blank-media
-/// capacities drives report: 80-minute CD-R, 4.7 GB DVD, 25 GB BD (BD-RE after default format).
+/// for media without image defaults (HD DVD, Disk, Unknown). Read-only types (cd-rom, dvd-rom,
+/// bd-rom) answer with the capacity of their recordable kin, for images meant to be pressed.
+/// Figures are the usual blank-media capacities drives report: 80-minute CD-R, 4.7 GB DVD, 25 GB BD
+/// (BD-RE after default format).
 [[nodiscard]] std::optional<BlockCount> nominal_capacity(MediaType m);
 
 } // namespace discwright

@@ -77,7 +77,8 @@ std::string base_name(std::string p) {
     return p.substr(p.rfind('/') + 1);
 }
 
-void add_source(FileSystemImage& image, const std::string& arg, Symlinks symlinks) {
+void add_source(FileSystemImage& image, const std::string& arg, Symlinks symlinks,
+                CancellationToken cancel) {
     auto [target, source] = split_graft(arg);
     struct stat st {};
     if (::stat(source.c_str(), &st) != 0)
@@ -88,7 +89,7 @@ void add_source(FileSystemImage& image, const std::string& arg, Symlinks symlink
         FsiDirectoryItem dir = ensure_directory(image, target);
         if (S_ISDIR(st.st_mode)) {
             // mkisofs: a folder argument contributes its contents; "dir/=src" its contents too.
-            dir.add_tree(source, BaseDirectory::Exclude, symlinks);
+            dir.add_tree(source, BaseDirectory::Exclude, symlinks, cancel);
         } else {
             dir.add_file_from(base_name(source), source);
         }
@@ -100,7 +101,7 @@ void add_source(FileSystemImage& image, const std::string& arg, Symlinks symlink
     FsiDirectoryItem dir = ensure_directory(image, parent);
     if (S_ISDIR(st.st_mode)) {
         FsiDirectoryItem sub = ensure_directory(image, target);
-        sub.add_tree(source, BaseDirectory::Exclude, symlinks);
+        sub.add_tree(source, BaseDirectory::Exclude, symlinks, cancel);
     } else {
         dir.add_file_from(leaf, source);
     }
@@ -114,20 +115,26 @@ int run(const CreateOptions& o, const GlobalOptions& g) {
     std::signal(SIGTERM, on_signal);
     try {
         Clock clock = o.date ? Clock::fixed(*o.date) : Clock::from_environment();
+        u64 capacity = 0;
         ImageOptions opts;
         opts.max_media_blocks = 0; // the tool has no cap unless --media says so
         if (!o.media.empty()) {
             auto m = parse_media_type(o.media);
             if (!m)
                 throw Error(ErrorCode::InvalidParam,
-                            fmt::format("--media: unknown media type '{}' (cd-r, cd-rw, dvd-r, "
-                                        "dvd-rw, dvd+r, dvd+r-dl, dvd+rw, dvd-ram, bd-r, bd-re, "
-                                        "bd-r-dl, bd-re-dl)",
+                            fmt::format("--media: unknown media type '{}' (cd-r, cd-rw, cd-rom, "
+                                        "dvd-r, dvd-rw, dvd-r-dl, dvd+r, dvd+r-dl, dvd+rw, "
+                                        "dvd+rw-dl, dvd-ram, dvd-rom, bd-r, bd-re, bd-r-dl, "
+                                        "bd-re-dl, bd-rom)",
                                         o.media))
                     .with_option("--media");
             FileSystemImage probe(opts, clock);
             probe.choose_image_defaults_for_media_type(*m);
             opts = probe.options();
+            // The capacity is checked once against the exact layout (below) rather than
+            // estimated while adding, so the message gives the real size.
+            capacity = opts.max_media_blocks;
+            opts.max_media_blocks = 0;
         }
         if (!o.fs.empty()) {
             auto set = parse_fs_types(o.fs);
@@ -149,8 +156,16 @@ int run(const CreateOptions& o, const GlobalOptions& g) {
         image.set_event_handler(reporter.handler());
         const Symlinks symlinks = o.follow_symlinks ? Symlinks::Follow : Symlinks::Record;
         for (const auto& s : o.sources)
-            add_source(image, s, symlinks);
+            add_source(image, s, symlinks, cancel.token());
         FileSystemImageResult result = image.create_result_image(cancel.token());
+        if (capacity && result.total_blocks().value > capacity)
+            throw Error(ErrorCode::ImageTooBig,
+                        fmt::format("the image needs {} blocks ({} MiB) but a blank {} holds {} "
+                                    "blocks ({} MiB): choose larger media or fewer files",
+                                    result.total_blocks().value,
+                                    result.total_blocks().bytes() >> 20, o.media, capacity,
+                                    (capacity * block_size) >> 20))
+                .with_option("--media");
         result.write_to_file(o.output, reporter.handler(), cancel.token());
         const u64 bytes = result.total_blocks().bytes();
         reporter.result({{"output", o.output},

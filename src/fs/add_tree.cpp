@@ -82,7 +82,8 @@ std::vector<std::string> sorted_entries(const std::string& path) {
 
 } // namespace
 
-void FsiDirectoryItem::add_tree(const std::string& source, BaseDirectory base, Symlinks symlinks) {
+void FsiDirectoryItem::add_tree(const std::string& source, BaseDirectory base, Symlinks symlinks,
+                                CancellationToken cancel) {
     struct stat top {};
     if (::stat(source.c_str(), &top) != 0) read_failure(source, errno);
     if (!S_ISDIR(top.st_mode))
@@ -126,6 +127,7 @@ void FsiDirectoryItem::add_tree(const std::string& source, BaseDirectory base, S
         std::vector<std::size_t> stack{0};
         u64 added = 0;
         while (!stack.empty()) {
+            cancel.throw_if_cancelled();
             const std::size_t fi = stack.back();
             stack.pop_back();
             const Frame frame = frames[fi];

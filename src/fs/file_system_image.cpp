@@ -1,5 +1,6 @@
 #include "discwright/file_system_image.h"
 
+#include <chrono>
 #include <utility>
 
 #include "discwright/file_system_image_result.h"
@@ -157,7 +158,7 @@ u64 FileSystemImage::used_blocks() const {
     return quiet_plan()->total_blocks();
 }
 
-u64 FileSystemImage::free_media_blocks() const {
+u64 FileSystemImage::remaining_media_blocks() const {
     if (!m_options.max_media_blocks) return 0;
     u64 used = used_blocks();
     return used >= m_options.max_media_blocks ? 0 : m_options.max_media_blocks - used;
@@ -215,7 +216,17 @@ void FileSystemImage::check_size_limit(u64 point, std::string_view path) {
 FileSystemImageResult FileSystemImage::create_result_image(CancellationToken cancel) {
     cancel.throw_if_cancelled();
     const UnixTime now = m_options.volume_date.value_or(m_clock.now());
+    const auto start = std::chrono::steady_clock::now();
+    const u64 items = file_count() + directory_count();
+    emit(ProgressEvent{ProgressAction::LayingOut, 0, -1, 0, items, {}});
     auto plan = fs::ImagePlan::build({m_tree, m_options, now, &m_events});
+    emit(ProgressEvent{
+        ProgressAction::LayingOut,
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
+        0,
+        items,
+        items,
+        {}});
     const u64 limit = m_options.max_media_blocks;
     if (limit && plan->total_blocks() > limit)
         throw Error(ErrorCode::ImageTooBig,

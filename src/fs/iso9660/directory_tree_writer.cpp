@@ -26,8 +26,8 @@ u32 blocks_of(std::size_t bytes) {
 // ---- PlanReport ---------------------------------------------------------------------------
 
 void PlanReport::mapped(Namespace ns, std::string path, std::string original, std::string mapped,
-                        const char* reason, ErrorCode strict_code) {
-    if (m_strict) {
+                        const char* reason, ErrorCode strict_code, bool enforce) {
+    if (m_strict && enforce) {
         problem(strict_code,
                 fmt::format("'{}' cannot keep its name in {}: {} (it would be '{}')", path,
                             to_string(ns), reason, mapped),
@@ -39,8 +39,9 @@ void PlanReport::mapped(Namespace ns, std::string path, std::string original, st
             NameMappedEvent{ns, std::move(path), std::move(original), std::move(mapped), reason});
 }
 
-void PlanReport::warning(std::string message, std::string path, ErrorCode strict_code) {
-    if (m_strict) {
+void PlanReport::warning(std::string message, std::string path, ErrorCode strict_code,
+                         bool enforce) {
+    if (m_strict && enforce) {
         problem(strict_code, std::move(message), std::move(path));
         return;
     }
@@ -147,16 +148,17 @@ std::vector<NamedEntry> DirectoryTreeWriter::name_children(u32 dir, const PlanEn
             if (e.reason)
                 env->report.mapped(m_config.ns, tree.path(e.id), std::string(tree.name(e.id)),
                                    m_rules->display(e.identifier), e.reason,
-                                   ErrorCode::RestrictedNameViolation);
-            if (m_config.path_limit && e.kind == EntryKind::File) {
-                u32 units = node.path_units + 1 + m_rules->units(e.identifier) - 2;
+                                   ErrorCode::RestrictedNameViolation, m_config.requested);
+            if (m_config.path_limit) {
+                const u32 units = node.path_units + 1 + m_rules->units(e.identifier) -
+                                  (e.kind == EntryKind::File ? 2 : 0);
                 if (units > m_config.path_limit)
                     env->report.warning(
                         fmt::format("'{}' has a {} path of {} units, over the {} a reader may "
                                     "accept: the tree is too deep to shorten",
                                     tree.path(e.id), to_string(m_config.ns), units,
                                     m_config.path_limit),
-                        tree.path(e.id), ErrorCode::RestrictedNameViolation);
+                        tree.path(e.id), ErrorCode::RestrictedNameViolation, m_config.requested);
             }
         }
     }
@@ -192,15 +194,14 @@ void DirectoryTreeWriter::plan(const PlanEnv& env) {
                 (n.depth > max_levels ||
                  n.path_units + 1 + m_config.max_file_units > max_path_bytes)) {
                 const bool too_deep = n.depth > max_levels;
-                const char* why = too_deep
-                                      ? "relocated to /RR_MOVED: deeper than 8 levels"
-                                      : "relocated to /RR_MOVED: path longer than 255 bytes";
+                const char* why = too_deep ? "relocated to /RR_MOVED: deeper than 8 levels"
+                                           : "relocated to /RR_MOVED: path longer than 255 bytes";
                 n.relocated = true;
                 n.parent = rr_moved();
                 n.depth = 3;
                 n.path_units = m_dirs[n.parent].path_units + 1 + m_rules->units(e.identifier);
                 const std::string path = env.tree.path(e.id);
-                if (env.report.strict())
+                if (env.report.strict() && m_config.requested)
                     env.report.problem(
                         ErrorCode::Iso9660Levels,
                         fmt::format("'{}' is {} for ISO 9660, which allows {} (strict mode)", path,
@@ -211,7 +212,7 @@ void DirectoryTreeWriter::plan(const PlanEnv& env) {
                     env.report.mapped(
                         m_config.ns, path, std::string(env.tree.name(e.id)),
                         fmt::format("/{}/{}", relocation_dir, m_rules->display(e.identifier)), why,
-                        ErrorCode::Iso9660Levels);
+                        ErrorCode::Iso9660Levels, m_config.requested);
             }
             m_dir_of_item[e.id] = static_cast<u32>(m_dirs.size());
             m_dirs.push_back(std::move(n));

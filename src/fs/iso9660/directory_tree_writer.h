@@ -36,6 +36,7 @@ struct TreeConfig {
     unsigned path_limit = 0;      // Joliet: 240 UTF-16 units per path; 0 none
     bool multi_extent = false;    // files >= 4 GiB as several extents (level 3)
     unsigned max_file_units = 33; // longest file identifier the rules make ("X.Y;1")
+    bool requested = true;        // asked for by the caller: strict mode applies to it
 };
 
 /// Collects what a plan maps or cannot do: events for the caller, errors in strict mode.
@@ -43,9 +44,12 @@ class PlanReport {
 public:
     PlanReport(const EventHandler* events, Compliance compliance)
         : m_events(events), m_strict(compliance == Compliance::Strict) {}
+    /// `enforce`: strict mode turns this into an error (false for a namespace written only
+    /// because the standard requires it, e.g. the ISO 9660 tree under Joliet alone).
     void mapped(Namespace ns, std::string path, std::string original, std::string mapped,
-                const char* reason, ErrorCode strict_code);
-    void warning(std::string message, std::string path, ErrorCode strict_code);
+                const char* reason, ErrorCode strict_code, bool enforce = true);
+    void warning(std::string message, std::string path, ErrorCode strict_code,
+                 bool enforce = true);
     void problem(ErrorCode code, std::string message, std::string path);
     /// Throws once, listing every problem collected.
     void throw_if_problems() const;

@@ -33,11 +33,23 @@ template <std::size_t N> void fill_ucs2(std::array<char, N>& field, std::u16stri
     if (N % 2) field[N - 1] = 0;
 }
 
-void check_file_sizes(const ItemTree& tree, const ImageOptions& o, iso9660::PlanReport& report) {
-    if (o.iso_level >= 3) return;
+constexpr UnixTime earliest_recordable = -2208988800; // 1900-01-01, ECMA-119 9.1.5
+constexpr UnixTime latest_recordable = 5869583999;    // 2155-12-31
+
+void check_items(const ItemTree& tree, const ImageOptions& o, iso9660::PlanReport& report) {
     for (ItemId id = 0; id < tree.item_slots(); ++id) {
-        if (!tree.is_live(id) || tree.at(id).kind != ItemKind::File) continue;
-        if (tree.at(id).size > iso9660::max_extent_bytes)
+        if (!tree.is_live(id)) continue;
+        const auto& r = tree.at(id);
+        for (UnixTime t : {r.modify_time, r.access_time, r.creation_time})
+            if (t < earliest_recordable || t > latest_recordable) {
+                report.warning(fmt::format("'{}' has a time ({} s since 1970) outside 1900-2155; "
+                                           "it is recorded as the nearest of those years",
+                                           tree.path(id), t),
+                               tree.path(id), ErrorCode::InvalidDate);
+                break;
+            }
+        if (o.iso_level >= 3 || r.kind != ItemKind::File) continue;
+        if (r.size > iso9660::max_extent_bytes)
             report.problem(ErrorCode::DataTooBig,
                            fmt::format("'{}' is {} bytes: ISO 9660 level {} records at most {} "
                                        "bytes per file; use level 3 (--iso-level 3)",
@@ -50,12 +62,16 @@ void check_file_sizes(const ItemTree& tree, const ImageOptions& o, iso9660::Plan
 } // namespace
 
 std::string iso_volume_identifier(std::string_view name) {
+    // ECMA-119 8.4.6: d-characters; one '_' per character that is not one.
     std::string out;
-    for (char c : name) {
+    for (std::size_t i = 0; i < name.size() && out.size() < 32; ++i) {
+        char c = name[i];
         if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
         bool d = (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
         out += d ? c : '_';
-        if (out.size() == 32) break;
+        if (static_cast<unsigned char>(name[i]) >= 0xc0)
+            while (i + 1 < name.size() && (static_cast<unsigned char>(name[i + 1]) & 0xc0) == 0x80)
+                ++i;
     }
     return out;
 }
@@ -91,7 +107,22 @@ std::shared_ptr<ImagePlan> ImagePlan::build(const PlanRequest& req) {
     p.m_volume_id = o.volume_name.empty() ? default_volume_name(req.now) : o.volume_name;
 
     iso9660::PlanReport report(req.events, o.compliance);
-    check_file_sizes(tree, o, report);
+    check_items(tree, o, report);
+    {
+        const std::string iso_id = iso_volume_identifier(p.m_volume_id);
+        std::string upper = p.m_volume_id;
+        for (char& c : upper)
+            if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+        if (iso_id != upper)
+            report.mapped(Namespace::Iso9660, "volume name", p.m_volume_id, iso_id,
+                          "characters the namespace does not allow", ErrorCode::InvalidVolumeName,
+                          has(o.file_systems, FsType::Iso9660));
+        if (has(o.file_systems, FsType::Joliet) && utf8_to_utf16(p.m_volume_id).size() > 16)
+            report.mapped(Namespace::Joliet, "volume name", p.m_volume_id,
+                          utf16_to_utf8(joliet_volume_identifier(p.m_volume_id)),
+                          "truncated to the namespace's length limit",
+                          ErrorCode::InvalidVolumeName);
+    }
 
     // ECMA-119 requires the primary volume descriptor and its tree in every image; Rock Ridge
     // lives on that tree. Joliet and 9660:1999 are extra trees over the same file data.
@@ -100,6 +131,7 @@ std::shared_ptr<ImagePlan> ImagePlan::build(const PlanRequest& req) {
     iso.relocate_deep = true;
     iso.multi_extent = level >= 3;
     iso.max_file_units = level == 1 ? 14 : 33;
+    iso.requested = has(o.file_systems, FsType::Iso9660);
     p.m_iso = std::make_unique<iso9660::DirectoryTreeWriter>(
         iso, std::make_unique<Iso9660NameRules>(std::min(level, 3)));
     if (has(o.file_systems, FsType::Joliet)) {
@@ -213,7 +245,11 @@ void ImagePlan::render(u32, std::span<std::byte> out) const {
         VolumeDescriptor vd{};
         common(vd, 2, 2);
         fill_text(vd.system_identifier, system_identifier);
-        std::string name = m_volume_id.substr(0, 32);
+        std::size_t cut = std::min<std::size_t>(m_volume_id.size(), 32);
+        while (cut > 0 && cut < m_volume_id.size() &&
+               (static_cast<unsigned char>(m_volume_id[cut]) & 0xc0) == 0x80)
+            --cut; // never split a UTF-8 sequence
+        std::string name = m_volume_id.substr(0, cut);
         fill_text(vd.volume_identifier, name);
         for (auto* f :
              {&vd.volume_set_identifier, &vd.publisher_identifier, &vd.data_preparer_identifier})

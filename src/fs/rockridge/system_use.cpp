@@ -76,34 +76,51 @@ void add_sl(std::vector<std::string>& out, std::string_view target) {
         } else if (part == "..") {
             components.push_back({0x04, {}});
         } else {
-            constexpr std::size_t piece = max_entry - 5 - 2;
-            while (part.size() > piece) {
-                components.push_back({0x01, std::string(part.substr(0, piece))});
-                part.remove_prefix(piece);
-            }
             components.push_back({0x00, std::string(part)});
         }
     }
-    // Pack component records into SL entries of at most 255 bytes.
-    std::vector<std::vector<const Component*>> entries(1);
+    // Pack component records into SL entries of at most 255 bytes, filling each entry and
+    // continuing a name into the next one (component flag bit 0). An entry never ends exactly
+    // between two names: libarchive joins the first name of a continuation entry to the last
+    // one without a '/', so the last byte of such a name moves to the next entry.
+    std::vector<std::vector<Component>> entries(1);
     std::size_t used = 5;
-    for (const auto& c : components) {
-        std::size_t size = 2 + c.text.size();
-        if (used + size > max_entry) {
-            entries.emplace_back();
-            used = 5;
+    for (std::size_t k = 0; k < components.size(); ++k) {
+        const Component& c = components[k];
+        const bool more = k + 1 < components.size();
+        if (c.text.empty()) {
+            if (used + 2 > max_entry) {
+                entries.emplace_back();
+                used = 5;
+            }
+            entries.back().push_back(c);
+            used += 2;
+            continue;
         }
-        entries.back().push_back(&c);
-        used += size;
+        std::string_view text = c.text;
+        while (!text.empty()) {
+            if (used + 3 > max_entry) {
+                entries.emplace_back();
+                used = 5;
+            }
+            const std::size_t room = max_entry - used - 2;
+            std::size_t take = std::min(text.size(), room);
+            const bool fills = take == text.size() && used + 2 + take + 3 > max_entry;
+            if (fills && more && take > 1) --take;
+            const u8 flags = take < text.size() ? static_cast<u8>(c.flags | 0x01) : c.flags;
+            entries.back().push_back({flags, std::string(text.substr(0, take))});
+            used += 2 + take;
+            text.remove_prefix(take);
+        }
     }
     for (std::size_t e = 0; e < entries.size(); ++e) {
         const u8 flags = e + 1 < entries.size() ? 1 : 0;
         out.push_back(entry("SL", [&](ByteWriter& w) {
             w.u8(flags);
-            for (const Component* c : entries[e]) {
-                w.u8(c->flags);
-                w.u8(static_cast<u8>(c->text.size()));
-                w.text(c->text);
+            for (const Component& c : entries[e]) {
+                w.u8(c.flags);
+                w.u8(static_cast<u8>(c.text.size()));
+                w.text(c.text);
             }
         }));
     }
