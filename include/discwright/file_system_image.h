@@ -115,6 +115,8 @@ struct ImageOptions {
 };
 
 class FileSystemImage;
+class FsiDirectoryItem;
+class FsiFileItem;
 
 /// IFsiItem: an item of an image.
 class FsiItem {
@@ -148,6 +150,11 @@ public:
     [[nodiscard]] u32 gid() const;
     void set_mode(u32 permission_bits); // the type bits are kept
     void set_owner(u32 uid, u32 gid);
+
+    /// QueryInterface, checked: the item as a directory (NotDir otherwise) or as a file,
+    /// symlink or special file (NotFile for a directory).
+    [[nodiscard]] FsiDirectoryItem as_directory() const;
+    [[nodiscard]] FsiFileItem as_file() const;
 
     [[nodiscard]] bool operator==(const FsiItem& o) const {
         return m_image == o.m_image && m_id == o.m_id;

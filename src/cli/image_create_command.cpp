@@ -62,7 +62,7 @@ FsiDirectoryItem ensure_directory(FileSystemImage& image, const std::string& pat
         if (type == FsiItemType::NotFound)
             dir = dir.add_directory(part);
         else if (type == FsiItemType::Directory)
-            dir = FsiDirectoryItem(image, dir.item(part).id());
+            dir = dir.item(part).as_directory();
         else
             throw Error(ErrorCode::NotDir,
                         fmt::format("graft target '{}': '{}' is already a file", path, part))

@@ -138,6 +138,20 @@ void FsiItem::set_owner(u32 uid, u32 gid) {
     });
 }
 
+FsiDirectoryItem FsiItem::as_directory() const {
+    if (type() != FsiItemType::Directory)
+        throw Error(ErrorCode::NotDir, fmt::format("'{}' is not a folder", full_path()))
+            .with_path(full_path());
+    return FsiDirectoryItem(*m_image, m_id);
+}
+
+FsiFileItem FsiItem::as_file() const {
+    if (type() == FsiItemType::Directory || type() == FsiItemType::NotFound)
+        throw Error(ErrorCode::NotFile, fmt::format("'{}' is not a file", full_path()))
+            .with_path(full_path());
+    return FsiFileItem(*m_image, m_id);
+}
+
 // ---- FsiFileItem ----------------------------------------------------------------------------
 
 u64 FsiFileItem::data_size() const {
