@@ -64,8 +64,16 @@ fs::ItemRecord record_of(const struct stat& st) {
 }
 
 std::vector<std::string> sorted_entries(const std::string& path) {
-    DIR* d = ::opendir(path.c_str());
-    if (!d) read_failure(path, errno);
+    // O_NOATIME, as for files: listing a source folder must not change it.
+    int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOATIME);
+    if (fd < 0 && errno == EPERM) fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) read_failure(path, errno);
+    DIR* d = ::fdopendir(fd);
+    if (!d) {
+        int err = errno;
+        ::close(fd);
+        read_failure(path, err);
+    }
     std::vector<std::string> names;
     errno = 0;
     while (dirent* e = ::readdir(d)) {

@@ -134,11 +134,13 @@ void FileSystemImageResult::write_to_file(const std::string& path, const EventHa
                 const u64 file_bytes = plan.file_bytes(s);
                 if (events) events(FileProgressEvent{image_path, 0, total_sectors});
                 StreamPtr data = fs::open_item_data(plan.tree(), s.item());
-                u64 copied = 0, next_event = file_event_step;
+                // IMAPI's cadence: an event at 0, one per MiB, and one at the end.
+                u64 copied = 0, next_event = file_event_step, reported = 0;
                 const int in_fd = data->native_fd();
                 while (copied < file_bytes) {
                     cancel.throw_if_cancelled();
-                    const u64 want = std::min(chunk, file_bytes - copied);
+                    u64 want = std::min(chunk, file_bytes - copied);
+                    if (events) want = std::min(want, next_event - copied);
                     u64 got = 0;
                     if (in_fd >= 0 && copy_range) {
                         loff_t in_off = static_cast<loff_t>(copied);
@@ -170,9 +172,9 @@ void FileSystemImageResult::write_to_file(const std::string& path, const EventHa
                     copied += got;
                     progress.done += got;
                     if (events && copied >= next_event) {
-                        events(FileProgressEvent{image_path, copied / discwright::block_size,
-                                                 total_sectors});
-                        next_event = copied + file_event_step;
+                        reported = copied / discwright::block_size;
+                        events(FileProgressEvent{image_path, reported, total_sectors});
+                        next_event += file_event_step;
                     }
                     progress.report(image_path, false);
                 }
@@ -180,7 +182,7 @@ void FileSystemImageResult::write_to_file(const std::string& path, const EventHa
                 // The last block's padding stays a hole in the fresh output file: it reads as
                 // zeros, and writing it would cost a system call per file.
                 const u64 tail = s.blocks * discwright::block_size - file_bytes;
-                if (events && file_bytes % file_event_step)
+                if (events && reported != total_sectors)
                     events(FileProgressEvent{image_path, total_sectors, total_sectors});
                 progress.done += tail;
                 break;

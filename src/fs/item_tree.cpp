@@ -309,6 +309,15 @@ void ItemTree::forget_before(u64 point) {
         return e.counter + (e.kind == JournalEntry::Kind::AddRange ? e.count - 1 : 0) > point;
     });
     m_journal.erase(m_journal.begin(), keep);
+    // A run of adds that straddles the point keeps only the adds after it.
+    if (!m_journal.empty() && m_journal.front().kind == JournalEntry::Kind::AddRange &&
+        m_journal.front().counter <= point) {
+        auto& e = m_journal.front();
+        const auto forgotten = static_cast<u32>(point - e.counter + 1);
+        e.id += forgotten;
+        e.count -= forgotten;
+        e.counter += forgotten;
+    }
 }
 
 u32 ItemTree::add_source(Source s) {

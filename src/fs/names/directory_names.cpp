@@ -31,8 +31,9 @@ std::vector<NamedEntry> name_directory(const NameRules& rules,
         std::adjacent_find(sorted_keys.begin(), sorted_keys.end()) != sorted_keys.end();
 
     if (collisions) {
-        // Canonical names first, then mapped ones; each group by source bytes. The first of
-        // a key keeps it; the others take variants.
+        // Names that need no change claim theirs first, then mapped names claim theirs, each
+        // group in source-byte order; whatever is left takes the first free variant. So a
+        // variant never takes a name another item has on its own ("a_1.txt" keeps A_1.TXT).
         std::vector<std::size_t> order(out.size());
         std::iota(order.begin(), order.end(), 0);
         std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
@@ -41,12 +42,14 @@ std::vector<NamedEntry> name_directory(const NameRules& rules,
             return requests[a].source < requests[b].source;
         });
         std::unordered_set<std::string> used(taken.begin(), taken.end());
+        std::vector<std::size_t> pending;
+        for (std::size_t i : order)
+            if (!used.insert(keys[i]).second) pending.push_back(i);
         // Where the search for a free variant of a name resumes: without it, n names that
         // truncate to the same one would cost n^2 / 2 mappings.
         std::unordered_map<std::string, unsigned> next_variant;
-        for (std::size_t i : order) {
+        for (std::size_t i : pending) {
             auto& e = out[i];
-            if (used.insert(keys[i]).second) continue;
             unsigned& resume = next_variant[keys[i]];
             for (unsigned variant = resume + 1;; ++variant) {
                 if (variant > 999'999)

@@ -358,7 +358,18 @@ int compare_padded(std::string_view x, std::string_view y, bool utf16) {
 bool ecma119_less(const SortParts& a, const SortParts& b, bool utf16) {
     if (int c = compare_padded(a.name, b.name, utf16)) return c < 0;
     if (int c = compare_padded(a.ext, b.ext, utf16)) return c < 0;
-    if (int c = compare_padded(a.version, b.version, utf16)) return c > 0; // descending
+    // Versions descend by value (ECMA-119 9.3 d): ";10" comes before ";9".
+    auto value = [&](std::string_view v) {
+        u64 n = 0;
+        for (std::size_t i = utf16 ? 1 : 0; i < v.size(); i += utf16 ? 2 : 1)
+            if (v[i] >= '0' && v[i] <= '9') n = n * 10 + static_cast<u64>(v[i] - '0');
+        return n;
+    };
+    if (a.version != b.version) {
+        const u64 va = value(a.version), vb = value(b.version);
+        if (va != vb) return va > vb;
+        if (int c = compare_padded(a.version, b.version, utf16)) return c > 0;
+    }
     return false;
 }
 
