@@ -11,7 +11,9 @@ int main(int argc, char** argv) {
         return 1;
     }
     try {
-        discwright::FileSystemImage image({.max_media_blocks = 0});
+        discwright::ImageOptions options;
+        options.max_media_blocks = 0; // an image file has no medium to fill
+        discwright::FileSystemImage image(options);
         image.root().add_tree(argv[1]);
         auto result = image.create_result_image();
         result.write_to_file(argv[2], [](const discwright::Event& e) {
