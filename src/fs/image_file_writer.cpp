@@ -4,10 +4,13 @@
 // a temporary name in the same folder and renamed at the end, so a failure or a cancel never
 // leaves a partial file under the requested name.
 
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <exception>
 #include <system_error>
+#include <thread>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -104,6 +107,86 @@ struct Progress {
     }
 };
 
+/// Copies file segments into the output: copy_file_range where the kernel can, reads and
+/// writes where it cannot; per-file events at IMAPI's cadence.
+class FileCopier {
+public:
+    FileCopier(const fs::ImagePlan& plan, OutputFile& out, const EventHandler& events,
+               Progress& progress, const CancellationToken& cancel)
+        : m_plan(plan), m_out(out), m_events(events), m_progress(progress), m_cancel(cancel) {}
+
+    void copy(const fs::Segment& s, u64 at) {
+        const std::string image_path = m_events ? m_plan.tree().path(s.item()) : std::string();
+        const u64 total_sectors = s.blocks;
+        const u64 file_bytes = m_plan.file_bytes(s);
+        if (m_events) m_events(FileProgressEvent{image_path, 0, total_sectors});
+        StreamPtr data = fs::open_item_data(m_plan.tree(), s.item());
+        // IMAPI's cadence: an event at 0, one per MiB, and one at the end.
+        u64 copied = 0, next_event = file_event_step, reported = 0;
+        const int in_fd = data->native_fd();
+        while (copied < file_bytes) {
+            m_cancel.throw_if_cancelled();
+            u64 want = std::min(chunk, file_bytes - copied);
+            if (m_events) want = std::min(want, next_event - copied);
+            const u64 got = in_fd >= 0 && m_copy_range ? copy_range(*data, in_fd, copied, at, want)
+                                                       : copy_read(*data, copied, at, want);
+            if (got == ~u64{0}) continue; // copy_file_range refused: retry by reading
+            if (got == 0)
+                throw Error(ErrorCode::DataStreamInconsistency,
+                            fmt::format("'{}' ended after {} of its {} staged bytes",
+                                        data->description(), copied, file_bytes))
+                    .with_path(data->description());
+            copied += got;
+            m_progress.done += got;
+            if (m_events && copied >= next_event) {
+                reported = copied / discwright::block_size;
+                m_events(FileProgressEvent{image_path, reported, total_sectors});
+                next_event += file_event_step;
+            }
+            m_progress.report(image_path, false);
+        }
+        fs::check_item_unchanged(m_plan.tree(), s.item(), *data);
+        // The last block's padding stays a hole in the fresh output file: it reads as zeros,
+        // and writing it would cost a system call per file.
+        if (m_events && reported != total_sectors)
+            m_events(FileProgressEvent{image_path, total_sectors, total_sectors});
+        m_progress.done += total_sectors * discwright::block_size - file_bytes;
+    }
+
+private:
+    u64 copy_range(const Stream& data, int in_fd, u64 copied, u64 at, u64 want) {
+        for (;;) {
+            loff_t in_off = static_cast<loff_t>(copied);
+            loff_t out_off = static_cast<loff_t>(at + copied);
+            ssize_t n = ::copy_file_range(in_fd, &in_off, m_out.fd(), &out_off, want, 0);
+            if (n >= 0) return static_cast<u64>(n);
+            if (errno == EINTR) continue;
+            if (errno == EXDEV || errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP) {
+                m_copy_range = false; // not between these file systems: read and write
+                return ~u64{0};
+            }
+            throw Error(ErrorCode::DataStreamReadFailure,
+                        fmt::format("cannot copy '{}' into the image: {}", data.description(),
+                                    errno_text(errno)))
+                .with_path(data.description());
+        }
+    }
+    u64 copy_read(const Stream& data, u64 copied, u64 at, u64 want) {
+        m_buffer.resize(want);
+        const u64 got = data.read_at(copied, m_buffer);
+        m_out.pwrite_all(m_buffer.data(), got, at + copied);
+        return got;
+    }
+
+    const fs::ImagePlan& m_plan;
+    OutputFile& m_out;
+    const EventHandler& m_events;
+    Progress& m_progress;
+    const CancellationToken& m_cancel;
+    std::vector<std::byte> m_buffer;
+    bool m_copy_range = true;
+};
+
 } // namespace
 
 void FileSystemImageResult::write_to_file(const std::string& path, const EventHandler& events,
@@ -114,83 +197,43 @@ void FileSystemImageResult::write_to_file(const std::string& path, const EventHa
         const u64 base = plan.start_block();
         Progress progress{events};
         progress.total = plan.total_blocks() * discwright::block_size;
-        std::vector<std::byte> buffer;
-        bool copy_range = true; // false once the kernel says it cannot between these files
+        auto offset_of = [&](const fs::Segment& s) {
+            return (u64{s.first_block} - base) * discwright::block_size;
+        };
 
-        for (const fs::Segment& s : plan.segments()) {
-            cancel.throw_if_cancelled();
-            const u64 at = (u64{s.first_block} - base) * discwright::block_size;
-            switch (s.kind) {
-            case fs::Segment::Kind::Zero:
-                break; // a hole; ftruncate gives the size
-            case fs::Segment::Kind::Metadata:
-                buffer.assign(u64{s.blocks} * discwright::block_size, std::byte{0});
-                plan.render(s, buffer);
-                out.pwrite_all(buffer.data(), buffer.size(), at);
-                break;
-            case fs::Segment::Kind::FileData: {
-                const std::string image_path = events ? plan.tree().path(s.item()) : std::string();
-                const u64 total_sectors = s.blocks;
-                const u64 file_bytes = plan.file_bytes(s);
-                if (events) events(FileProgressEvent{image_path, 0, total_sectors});
-                StreamPtr data = fs::open_item_data(plan.tree(), s.item());
-                // IMAPI's cadence: an event at 0, one per MiB, and one at the end.
-                u64 copied = 0, next_event = file_event_step, reported = 0;
-                const int in_fd = data->native_fd();
-                while (copied < file_bytes) {
-                    cancel.throw_if_cancelled();
-                    u64 want = std::min(chunk, file_bytes - copied);
-                    if (events) want = std::min(want, next_event - copied);
-                    u64 got = 0;
-                    if (in_fd >= 0 && copy_range) {
-                        loff_t in_off = static_cast<loff_t>(copied);
-                        loff_t out_off = static_cast<loff_t>(at + copied);
-                        ssize_t n = ::copy_file_range(in_fd, &in_off, out.fd(), &out_off, want, 0);
-                        if (n < 0 && (errno == EXDEV || errno == EINVAL || errno == ENOSYS ||
-                                      errno == EOPNOTSUPP)) {
-                            copy_range = false;
-                            continue;
-                        }
-                        if (n < 0) {
-                            if (errno == EINTR) continue;
-                            throw Error(ErrorCode::DataStreamReadFailure,
-                                        fmt::format("cannot copy '{}' into the image: {}",
-                                                    data->description(), errno_text(errno)))
-                                .with_path(data->description());
-                        }
-                        got = static_cast<u64>(n);
-                    } else {
-                        buffer.resize(want);
-                        got = data->read_at(copied, buffer);
-                        out.pwrite_all(buffer.data(), got, at + copied);
-                    }
-                    if (got == 0)
-                        throw Error(ErrorCode::DataStreamInconsistency,
-                                    fmt::format("'{}' ended after {} of its {} staged bytes",
-                                                data->description(), copied, file_bytes))
-                            .with_path(data->description());
-                    copied += got;
-                    progress.done += got;
-                    if (events && copied >= next_event) {
-                        reported = copied / discwright::block_size;
-                        events(FileProgressEvent{image_path, reported, total_sectors});
-                        next_event += file_event_step;
-                    }
-                    progress.report(image_path, false);
+        // Metadata is rendered and written on a second thread while this one copies file
+        // data: the regions are disjoint and positional writes need no order.
+        std::atomic<bool> stop{false};
+        std::exception_ptr metadata_failure;
+        std::thread metadata([&] {
+            try {
+                std::vector<std::byte> buffer;
+                for (const fs::Segment& s : plan.segments()) {
+                    if (s.kind != fs::Segment::Kind::Metadata) continue;
+                    if (stop.load() || cancel.cancelled()) return;
+                    buffer.assign(u64{s.blocks} * discwright::block_size, std::byte{0});
+                    plan.render(s, buffer);
+                    out.pwrite_all(buffer.data(), buffer.size(), offset_of(s));
                 }
-                fs::check_item_unchanged(plan.tree(), s.item(), *data);
-                // The last block's padding stays a hole in the fresh output file: it reads as
-                // zeros, and writing it would cost a system call per file.
-                const u64 tail = s.blocks * discwright::block_size - file_bytes;
-                if (events && reported != total_sectors)
-                    events(FileProgressEvent{image_path, total_sectors, total_sectors});
-                progress.done += tail;
-                break;
+            } catch (...) {
+                metadata_failure = std::current_exception();
+                stop.store(true);
             }
+        });
+        try {
+            FileCopier copier(plan, out, events, progress, cancel);
+            for (const fs::Segment& s : plan.segments()) {
+                cancel.throw_if_cancelled();
+                if (stop.load()) break; // the metadata thread failed; its error is thrown below
+                if (s.kind == fs::Segment::Kind::FileData) copier.copy(s, offset_of(s));
             }
-            if (s.kind != fs::Segment::Kind::FileData)
-                progress.done += u64{s.blocks} * discwright::block_size;
+        } catch (...) {
+            stop.store(true);
+            metadata.join();
+            throw;
         }
+        metadata.join();
+        if (metadata_failure) std::rethrow_exception(metadata_failure);
         cancel.throw_if_cancelled();
         out.commit(plan.total_blocks() * discwright::block_size);
         progress.done = progress.total;

@@ -23,52 +23,6 @@ u32 blocks_of(std::size_t bytes) {
 
 } // namespace
 
-// ---- PlanReport ---------------------------------------------------------------------------
-
-void PlanReport::mapped(Namespace ns, std::string path, std::string original, std::string mapped,
-                        const char* reason, ErrorCode strict_code, bool enforce) {
-    if (m_strict && enforce) {
-        problem(strict_code,
-                fmt::format("'{}' cannot keep its name in {}: {} (it would be '{}')", path,
-                            to_string(ns), reason, mapped),
-                path);
-        return;
-    }
-    if (m_events && *m_events)
-        (*m_events)(
-            NameMappedEvent{ns, std::move(path), std::move(original), std::move(mapped), reason});
-}
-
-void PlanReport::warning(std::string message, std::string path, ErrorCode strict_code,
-                         bool enforce) {
-    if (m_strict && enforce) {
-        problem(strict_code, std::move(message), std::move(path));
-        return;
-    }
-    if (m_events && *m_events) (*m_events)(WarningEvent{std::move(message), std::move(path)});
-}
-
-void PlanReport::problem(ErrorCode code, std::string message, std::string path) {
-    if (m_problems.empty()) m_first_path = path;
-    m_problems.emplace_back(code, std::move(message));
-}
-
-void PlanReport::throw_if_problems() const {
-    if (m_problems.empty()) return;
-    constexpr std::size_t shown = 20;
-    std::string msg = m_problems.front().second;
-    if (m_problems.size() > 1) {
-        msg = fmt::format("{} problems stop the image:", m_problems.size());
-        for (std::size_t i = 0; i < m_problems.size() && i < shown; ++i)
-            msg += "\n  " + m_problems[i].second;
-        if (m_problems.size() > shown)
-            msg += fmt::format("\n  ... and {} more", m_problems.size() - shown);
-    }
-    Error e(m_problems.front().first, msg);
-    e.with_path(m_first_path);
-    throw e;
-}
-
 // ---- planning -----------------------------------------------------------------------------
 
 DirectoryTreeWriter::DirectoryTreeWriter(TreeConfig config, std::unique_ptr<NameRules> rules)

@@ -23,6 +23,7 @@
 #include "fs/item_tree.h"
 #include "fs/layout/file_placement.h"
 #include "fs/layout/layout_builder.h"
+#include "fs/layout/plan_report.h"
 #include "fs/names/directory_names.h"
 #include "fs/names/name_rules.h"
 
@@ -37,29 +38,6 @@ struct TreeConfig {
     bool multi_extent = false;    // files >= 4 GiB as several extents (level 3)
     unsigned max_file_units = 33; // longest file identifier the rules make ("X.Y;1")
     bool requested = true;        // asked for by the caller: strict mode applies to it
-};
-
-/// Collects what a plan maps or cannot do: events for the caller, errors in strict mode.
-class PlanReport {
-public:
-    PlanReport(const EventHandler* events, Compliance compliance)
-        : m_events(events), m_strict(compliance == Compliance::Strict) {}
-    /// `enforce`: strict mode turns this into an error (false for a namespace written only
-    /// because the standard requires it, e.g. the ISO 9660 tree under Joliet alone).
-    void mapped(Namespace ns, std::string path, std::string original, std::string mapped,
-                const char* reason, ErrorCode strict_code, bool enforce = true);
-    void warning(std::string message, std::string path, ErrorCode strict_code,
-                 bool enforce = true);
-    void problem(ErrorCode code, std::string message, std::string path);
-    /// Throws once, listing every problem collected.
-    void throw_if_problems() const;
-    [[nodiscard]] bool strict() const { return m_strict; }
-
-private:
-    const EventHandler* m_events;
-    bool m_strict;
-    std::vector<std::pair<ErrorCode, std::string>> m_problems;
-    std::string m_first_path;
 };
 
 struct PlanEnv {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 #include <ctime>
+#include <exception>
+#include <thread>
 
 #include "core/byte_io.h"
 #include "fs/iso9660/dates.h"
@@ -36,7 +38,7 @@ template <std::size_t N> void fill_ucs2(std::array<char, N>& field, std::u16stri
 constexpr UnixTime earliest_recordable = -2208988800; // 1900-01-01, ECMA-119 9.1.5
 constexpr UnixTime latest_recordable = 5869583999;    // 2155-12-31
 
-void check_items(const ItemTree& tree, const ImageOptions& o, iso9660::PlanReport& report) {
+void check_items(const ItemTree& tree, const ImageOptions& o, PlanReport& report) {
     for (ItemId id = 0; id < tree.item_slots(); ++id) {
         if (!tree.is_live(id)) continue;
         const auto& r = tree.at(id);
@@ -106,7 +108,7 @@ std::shared_ptr<ImagePlan> ImagePlan::build(const PlanRequest& req) {
             .with_option("file_systems");
     p.m_volume_id = o.volume_name.empty() ? default_volume_name(req.now) : o.volume_name;
 
-    iso9660::PlanReport report(req.events, o.compliance);
+    PlanReport report(req.events, o.compliance);
     check_items(tree, o, report);
     {
         const std::string iso_id = iso_volume_identifier(p.m_volume_id);
@@ -149,9 +151,32 @@ std::shared_ptr<ImagePlan> ImagePlan::build(const PlanRequest& req) {
             v, std::make_unique<Iso9660v2NameRules>());
     }
 
-    iso9660::PlanEnv env{tree, req.now, report};
-    for (auto* w : {p.m_iso.get(), p.m_joliet.get(), p.m_iso1999.get()})
-        if (w) w->plan(env);
+    // The trees are planned at once: ISO 9660 here, the others on a second thread, which
+    // holds its events until the ISO 9660 ones have gone out, so their order never varies.
+    PlanReport other_report = PlanReport::held(o.compliance);
+    std::exception_ptr other_failure;
+    std::thread other;
+    if (p.m_joliet || p.m_iso1999)
+        other = std::thread([&] {
+            try {
+                iso9660::PlanEnv env{tree, req.now, other_report};
+                for (auto* w : {p.m_joliet.get(), p.m_iso1999.get()})
+                    if (w) w->plan(env);
+            } catch (...) {
+                other_failure = std::current_exception();
+            }
+        });
+    std::exception_ptr iso_failure;
+    try {
+        iso9660::PlanEnv env{tree, req.now, report};
+        p.m_iso->plan(env);
+    } catch (...) {
+        iso_failure = std::current_exception();
+    }
+    if (other.joinable()) other.join();
+    if (iso_failure) std::rethrow_exception(iso_failure);
+    if (other_failure) std::rethrow_exception(other_failure);
+    other_report.flush_into(report);
     report.throw_if_problems();
 
     LayoutBuilder layout(o.session_start_block);
