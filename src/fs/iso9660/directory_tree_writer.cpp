@@ -320,12 +320,18 @@ DirectoryTreeWriter::Built DirectoryTreeWriter::build(u32 dir,
         const std::size_t id_len = id.size();
         const std::size_t pad = id_len % 2 == 0 ? 1 : 0; // ECMA-119 9.1.12
         const std::size_t fixed = sizeof(DirectoryRecordHeader) + id_len + pad;
+        // Records keep even lengths, so the longest is 254 bytes: a 255-byte one would round
+        // up to 256, which its one-byte length field records as 0, the end of the block.
+        constexpr std::size_t longest_record = max_record_length - 1;
         std::string su;
         if (rr && m_config.rock_ridge)
-            su = rockridge::place_entries(rockridge::encode_entries(*rr), max_record_length - fixed,
+            su = rockridge::place_entries(rockridge::encode_entries(*rr), longest_record - fixed,
                                           space);
         std::size_t len = fixed + su.size();
-        len += len % 2; // keep records at even lengths
+        len += len % 2;
+        if (len > longest_record)
+            throw Error(ErrorCode::Internal, fmt::format("directory record of {} bytes for '{}'",
+                                                         len, m_rules->display(id)));
         std::size_t in_block = b.records.size() % block_size;
         if (in_block + len > block_size) b.records.append(block_size - in_block, '\0');
         std::array<std::byte, max_record_length + 1> buf{};
