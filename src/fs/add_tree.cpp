@@ -63,30 +63,70 @@ fs::ItemRecord record_of(const struct stat& st) {
     return r;
 }
 
-std::vector<std::string> sorted_entries(const std::string& path) {
-    // O_NOATIME, as for files: listing a source folder must not change it.
-    int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOATIME);
-    if (fd < 0 && errno == EPERM) fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) read_failure(path, errno);
-    DIR* d = ::fdopendir(fd);
-    if (!d) {
-        int err = errno;
-        ::close(fd);
-        read_failure(path, err);
-    }
-    std::vector<std::string> names;
-    errno = 0;
-    while (dirent* e = ::readdir(d)) {
-        std::string_view n = e->d_name;
-        if (n != "." && n != "..") names.emplace_back(n);
+/// A source folder, open, with its entries sorted by name. Entries are looked at relative to
+/// the folder's descriptor, so the kernel does not walk the whole path again for each.
+class OpenFolder {
+public:
+    explicit OpenFolder(const std::string& path) : m_path(path) {
+        // O_NOATIME, as for files: listing a source folder must not change it.
+        m_fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOATIME);
+        if (m_fd < 0 && errno == EPERM)
+            m_fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (m_fd < 0) read_failure(path, errno);
+        const int list_fd = ::dup(m_fd); // fdopendir owns it; m_fd stays for fstatat
+        DIR* d = list_fd < 0 ? nullptr : ::fdopendir(list_fd);
+        if (!d) {
+            const int err = errno;
+            if (list_fd >= 0) ::close(list_fd);
+            ::close(m_fd);
+            read_failure(path, err);
+        }
         errno = 0;
+        while (dirent* e = ::readdir(d)) {
+            std::string_view n = e->d_name;
+            if (n != "." && n != "..") m_names.emplace_back(n);
+            errno = 0;
+        }
+        const int err = errno;
+        ::closedir(d);
+        if (err) {
+            ::close(m_fd);
+            read_failure(path, err);
+        }
+        std::sort(m_names.begin(), m_names.end());
     }
-    int err = errno;
-    ::closedir(d);
-    if (err) read_failure(path, err);
-    std::sort(names.begin(), names.end());
-    return names;
-}
+    ~OpenFolder() { ::close(m_fd); }
+    OpenFolder(const OpenFolder&) = delete;
+    OpenFolder& operator=(const OpenFolder&) = delete;
+
+    [[nodiscard]] const std::vector<std::string>& names() const { return m_names; }
+    /// lstat (or stat, following a link) of one entry.
+    struct stat stat_of(const std::string& name, bool follow) const {
+        struct stat st {};
+        if (::fstatat(m_fd, name.c_str(), &st, follow ? 0 : AT_SYMLINK_NOFOLLOW) != 0) {
+            const int err = errno;
+            if (follow)
+                throw Error(ErrorCode::DirectoryReadFailure,
+                            fmt::format("symlink '{}/{}' points to nothing readable: {}", m_path,
+                                        name, std::strerror(err)))
+                    .with_path(m_path + "/" + name);
+            read_failure(m_path + "/" + name, err);
+        }
+        return st;
+    }
+    std::string link_target(const std::string& name, std::size_t size_hint) const {
+        std::string target(size_hint + 1, '\0');
+        const ssize_t n = ::readlinkat(m_fd, name.c_str(), target.data(), target.size());
+        if (n < 0) read_failure(m_path + "/" + name, errno);
+        target.resize(static_cast<std::size_t>(n));
+        return target;
+    }
+
+private:
+    std::string m_path;
+    int m_fd = -1;
+    std::vector<std::string> m_names;
+};
 
 } // namespace
 
@@ -139,16 +179,12 @@ void FsiDirectoryItem::add_tree(const std::string& source, BaseDirectory base, S
             const std::size_t fi = stack.back();
             stack.pop_back();
             const Frame frame = frames[fi];
-            for (const std::string& name : sorted_entries(frame.host)) {
+            const OpenFolder folder(frame.host);
+            for (const std::string& name : folder.names()) {
                 std::string path = frame.host + "/" + name;
-                struct stat st {};
-                if (::lstat(path.c_str(), &st) != 0) read_failure(path, errno);
+                struct stat st = folder.stat_of(name, false);
                 if (S_ISLNK(st.st_mode) && symlinks == Symlinks::Follow) {
-                    if (::stat(path.c_str(), &st) != 0)
-                        throw Error(ErrorCode::DirectoryReadFailure,
-                                    fmt::format("symlink '{}' points to nothing readable: {}", path,
-                                                std::strerror(errno)))
-                            .with_path(path);
+                    st = folder.stat_of(name, true);
                     if (S_ISDIR(st.st_mode))
                         for (std::size_t a = fi; a != std::string::npos; a = frames[a].parent)
                             if (frames[a].dev == st.st_dev && frames[a].ino == st.st_ino)
@@ -182,11 +218,8 @@ void FsiDirectoryItem::add_tree(const std::string& source, BaseDirectory base, S
                 }
                 fs::ItemId id = tree.add(frame.dir, name, r);
                 if (r.kind == fs::ItemKind::Symlink) {
-                    std::string target(static_cast<std::size_t>(st.st_size) + 1, '\0');
-                    ssize_t n = ::readlink(path.c_str(), target.data(), target.size());
-                    if (n < 0) read_failure(path, errno);
-                    target.resize(static_cast<std::size_t>(n));
-                    tree.set_symlink_target(id, std::move(target));
+                    tree.set_symlink_target(
+                        id, folder.link_target(name, static_cast<std::size_t>(st.st_size)));
                 } else if (r.kind == fs::ItemKind::CharDevice ||
                            r.kind == fs::ItemKind::BlockDevice) {
                     tree.set_device(id, (u64{major(st.st_rdev)} << 32) | minor(st.st_rdev));
