@@ -270,11 +270,14 @@ std::string JolietNameRules::display(std::string_view id) const {
 }
 
 std::string JolietNameRules::collision_key(std::string_view id) const {
-    std::u16string s = from_utf16be_bytes(id);
-    if (s.size() >= 2 && s[s.size() - 2] == u';') s.resize(s.size() - 2);
-    for (auto& c : s)
-        if (c >= u'a' && c <= u'z') c = static_cast<char16_t>(c - u'a' + u'A');
-    return utf16be_bytes(s);
+    // On the UCS-2 bytes directly: drop the ";1" version, fold ASCII letters to upper case.
+    std::string key(id.substr(0, id.size() - id.size() % 2));
+    if (key.size() >= 4 && key[key.size() - 4] == 0 && key[key.size() - 3] == ';')
+        key.resize(key.size() - 4);
+    for (std::size_t i = 0; i + 1 < key.size(); i += 2)
+        if (key[i] == 0 && key[i + 1] >= 'a' && key[i + 1] <= 'z')
+            key[i + 1] = static_cast<char>(key[i + 1] - 'a' + 'A');
+    return key;
 }
 
 MappedName Iso9660v2NameRules::map(std::string_view source, EntryKind kind, unsigned max_units,
