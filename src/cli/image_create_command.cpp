@@ -58,7 +58,7 @@ FsiDirectoryItem ensure_directory(FileSystemImage& image, const std::string& pat
         i = j + 1;
         if (part.empty()) continue;
         auto type =
-            image.exists(dir.full_path() == "/" ? "/" + part : dir.full_path() + "/" + part);
+            image.exists(fmt::format("{}/{}", dir.full_path() == "/" ? "" : dir.full_path(), part));
         if (type == FsiItemType::NotFound)
             dir = dir.add_directory(part);
         else if (type == FsiItemType::Directory)

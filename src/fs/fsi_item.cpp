@@ -77,7 +77,7 @@ std::string FsiItem::file_system_path(FsType fs_type) const {
     if (m_id == fs::root_item) return "/";
     std::string path;
     for (fs::ItemId i = m_id; i != fs::root_item; i = m_image->tree().at(i).parent)
-        path = "/" + FsiItem(*m_image, i).file_system_name(fs_type) + path;
+        path.insert(0, FsiItem(*m_image, i).file_system_name(fs_type)).insert(0, 1, '/');
     return path;
 }
 
