@@ -22,7 +22,8 @@ constexpr u32 joliet_path_limit = 240; // Joliet specification: path length in U
 
 template <std::size_t N> void fill_text(std::array<char, N>& field, std::string_view s) {
     field.fill(' ');
-    std::copy_n(s.begin(), std::min(N, s.size()), field.begin());
+    for (std::size_t i = 0; i < std::min(N, s.size()); ++i)
+        field[i] = s[i];
 }
 
 template <std::size_t N> void fill_ucs2(std::array<char, N>& field, std::u16string_view s) {
@@ -37,6 +38,21 @@ template <std::size_t N> void fill_ucs2(std::array<char, N>& field, std::u16stri
 
 constexpr UnixTime earliest_recordable = -2208988800; // 1900-01-01, ECMA-119 9.1.5
 constexpr UnixTime latest_recordable = 5869583999;    // 2155-12-31
+
+/// The identifier fields of a volume descriptor, in its character set (`fill` writes one field:
+/// bytes, or UCS-2 for Joliet). Fields discwright has nothing for are left blank.
+template <class Text, class Fill>
+void fill_identifiers(VolumeDescriptor& vd, Fill fill, Text system, Text volume, Text application) {
+    fill(vd.system_identifier, system);
+    fill(vd.volume_identifier, volume);
+    fill(vd.volume_set_identifier, Text{});
+    fill(vd.publisher_identifier, Text{});
+    fill(vd.data_preparer_identifier, Text{});
+    fill(vd.application_identifier, application);
+    fill(vd.copyright_file_identifier, Text{});
+    fill(vd.abstract_file_identifier, Text{});
+    fill(vd.bibliographic_file_identifier, Text{});
+}
 
 void check_items(const ItemTree& tree, const ImageOptions& o, PlanReport& report) {
     for (ItemId id = 0; id < tree.item_slots(); ++id) {
@@ -226,6 +242,8 @@ void ImagePlan::render(u32, std::span<std::byte> out) const {
         vd.expiration = vd.effective = unspecified;
         vd.file_structure_version = version;
     };
+    const auto text = [](auto& field, std::string_view s) { fill_text(field, s); };
+    const auto ucs2 = [](auto& field, std::u16string_view s) { fill_ucs2(field, s); };
     std::size_t at = 0;
     auto emit = [&](const VolumeDescriptor& vd) {
         core::ByteWriter w(out.subspan(at, block_size));
@@ -236,53 +254,33 @@ void ImagePlan::render(u32, std::span<std::byte> out) const {
     { // ECMA-119 8.4: primary volume descriptor
         VolumeDescriptor vd{};
         common(vd, 1, 1);
-        fill_text(vd.system_identifier, system_identifier);
-        fill_text(vd.volume_identifier, iso_volume_identifier(m_volume_id));
-        for (auto* f :
-             {&vd.volume_set_identifier, &vd.publisher_identifier, &vd.data_preparer_identifier})
-            fill_text(*f, "");
-        fill_text(vd.application_identifier, application_identifier);
-        fill_text(vd.copyright_file_identifier, "");
-        fill_text(vd.abstract_file_identifier, "");
-        fill_text(vd.bibliographic_file_identifier, "");
+        const std::string volume = iso_volume_identifier(m_volume_id);
+        fill_identifiers<std::string_view>(vd, text, system_identifier, volume,
+                                           application_identifier);
         m_iso->fill_descriptor(vd);
         emit(vd);
     }
     if (m_joliet) { // Joliet: a supplementary volume descriptor with UCS-2 level 3 escapes
         VolumeDescriptor vd{};
         common(vd, 2, 1);
-        fill_ucs2(vd.system_identifier, u"LINUX");
-        fill_ucs2(vd.volume_identifier, joliet_volume_identifier(m_volume_id));
-        vd.escape_sequences[0] = '%';
+        const std::u16string volume = joliet_volume_identifier(m_volume_id);
+        fill_identifiers<std::u16string_view>(vd, ucs2, u"LINUX", volume, u"DISCWRIGHT 0.1");
+        vd.escape_sequences[0] = '%'; // Joliet: UCS-2 level 3
         vd.escape_sequences[1] = '/';
         vd.escape_sequences[2] = 'E';
-        for (auto* f :
-             {&vd.volume_set_identifier, &vd.publisher_identifier, &vd.data_preparer_identifier})
-            fill_ucs2(*f, u"");
-        fill_ucs2(vd.application_identifier, u"DISCWRIGHT 0.1");
-        fill_ucs2(vd.copyright_file_identifier, u"");
-        fill_ucs2(vd.abstract_file_identifier, u"");
-        fill_ucs2(vd.bibliographic_file_identifier, u"");
         m_joliet->fill_descriptor(vd);
         emit(vd);
     }
     if (m_iso1999) { // ISO 9660:1999 8.5: enhanced volume descriptor (version 2)
         VolumeDescriptor vd{};
         common(vd, 2, 2);
-        fill_text(vd.system_identifier, system_identifier);
         std::size_t cut = std::min<std::size_t>(m_volume_id.size(), 32);
         while (cut > 0 && cut < m_volume_id.size() &&
                (static_cast<unsigned char>(m_volume_id[cut]) & 0xc0) == 0x80)
             --cut; // never split a UTF-8 sequence
-        std::string name = m_volume_id.substr(0, cut);
-        fill_text(vd.volume_identifier, name);
-        for (auto* f :
-             {&vd.volume_set_identifier, &vd.publisher_identifier, &vd.data_preparer_identifier})
-            fill_text(*f, "");
-        fill_text(vd.application_identifier, application_identifier);
-        fill_text(vd.copyright_file_identifier, "");
-        fill_text(vd.abstract_file_identifier, "");
-        fill_text(vd.bibliographic_file_identifier, "");
+        const std::string volume = m_volume_id.substr(0, cut);
+        fill_identifiers<std::string_view>(vd, text, system_identifier, volume,
+                                           application_identifier);
         m_iso1999->fill_descriptor(vd);
         emit(vd);
     }
