@@ -225,11 +225,30 @@ void DirectoryTreeWriter::reserve(LayoutBuilder& layout) {
     u32 table_blocks = blocks_of(m_path_table_bytes);
     m_l_table_lba = layout.reserve_metadata(*this, 0, table_blocks);
     m_m_table_lba = layout.reserve_metadata(*this, 1, table_blocks);
-    for (u32 d : m_order)
+    // Directory extents go depth first through this tree, the relocation folder's subtree
+    // first (as mkisofs lays it out): streaming readers such as libarchive read folders in
+    // block order and must meet each relocated folder (RE) before its placeholder (CL).
+    // The path table keeps its own order (ECMA-119 6.9.1).
+    std::vector<u32> extent_order{0};
+    std::vector<u32> stack;
+    const auto& top = m_dirs[0].children;
+    for (auto it = top.rbegin(); it != top.rend(); ++it)
+        if (*it != m_rr_moved) stack.push_back(*it);
+    if (m_rr_moved) stack.push_back(m_rr_moved);
+    while (!stack.empty()) {
+        const u32 d = stack.back();
+        stack.pop_back();
+        extent_order.push_back(d);
+        const auto& kids = m_dirs[d].children;
+        stack.insert(stack.end(), kids.rbegin(), kids.rend());
+    }
+    // Each folder's continuation areas follow its records, so they come before the extents
+    // of its subfolders, whose names they may hold.
+    for (u32 d : extent_order) {
         m_dirs[d].lba = layout.reserve_metadata(*this, 2 + 2 * d, m_dirs[d].bytes / block_size);
-    for (u32 d : m_order)
         if (m_dirs[d].ce_blocks)
             m_dirs[d].ce_lba = layout.reserve_metadata(*this, 3 + 2 * d, m_dirs[d].ce_blocks);
+    }
     std::lock_guard lock(m_cache_mutex);
     m_cached_dir = 0xffff'ffff;
 }
@@ -387,6 +406,9 @@ DirectoryTreeWriter::Built DirectoryTreeWriter::build(u32 dir,
             if (i == rr_at) {
                 auto f = facts_of_node(m_rr_moved);
                 f.name = relocation_dir_rr;
+                // RE on the relocation folder itself hides it from Rock Ridge readers too
+                // (libisofs does the same): only the plain ISO 9660 view shows it.
+                f.relocated = true;
                 dir_record(m_rr_moved, relocation_dir, &f);
             }
             if (i == entries.size()) break;
