@@ -38,7 +38,7 @@ public:
             throw Error(ErrorCode::InvalidParam,
                         fmt::format("'{}' exists and overwriting was not allowed", path))
                 .with_path(path);
-        m_temp = path + ".partial-XXXXXX";
+        m_temp = path + ".partial-" + std::string(6, 'X'); // mkstemp's template
         m_fd = ::mkstemp(m_temp.data());
         if (m_fd < 0) fail("cannot create a temporary file beside", errno);
         ::fchmod(m_fd, 0644 & ~current_umask());

@@ -1,5 +1,7 @@
 #include "support/run.h"
 
+#include "support/temp_tree.h"
+
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -262,6 +264,20 @@ PycdlibView pycdlib_view(const fs::path& image, Namespace ns) {
         view.error = std::string("pycdlib_dump.py JSON: ") + e.what();
     }
     return view;
+}
+
+testing::AssertionResult readers_extract_as(const fs::path& image, const Manifest& expected,
+                                            const Fields& fields,
+                                            std::initializer_list<Reader> readers) {
+    for (Reader reader : readers) {
+        TempDir extracted;
+        RunResult x = extract_with(reader, image, extracted.path());
+        if (!x.ok()) return testing::AssertionFailure() << x.describe();
+        auto verdict = manifests_match(to_string(reader), expected,
+                                       Manifest::of_tree(extracted.path()), fields);
+        if (!verdict) return verdict;
+    }
+    return testing::AssertionSuccess();
 }
 
 } // namespace discwright::test

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <string>
@@ -57,6 +58,12 @@ std::string_view to_string(Reader reader);
 ///   bsdtar -xf IMG -C DIR
 RunResult extract_with(Reader reader, const std::filesystem::path& image,
                        const std::filesystem::path& dir);
+
+/// Extracts `image` with each of `readers` into a fresh folder and compares what each gives
+/// with `expected` on `fields`; fails naming the reader and the differences.
+testing::AssertionResult readers_extract_as(const std::filesystem::path& image,
+                                            const Manifest& expected, const Fields& fields,
+                                            std::initializer_list<Reader> readers);
 
 /// The namespaces pycdlib_dump.py can walk.
 enum class Namespace { RockRidge, Joliet, Iso9660 };
