@@ -6,8 +6,9 @@
 //   session start + 0..15   system area (zero)
 //                 + 16      primary volume descriptor (ISO 9660)
 //                 + 17..    Joliet SVD, ISO 9660:1999 EVD, set terminator
-//   then, per tree (ISO 9660, Joliet, 9660:1999): L and M path tables, directory extents in
-//   path table order, Rock Ridge continuation extents
+//   then, per tree (ISO 9660, Joliet, 9660:1999): L and M path tables, then directory extents
+//   depth first (the relocation folder's subtree first), each followed by its Rock Ridge
+//   continuation extent (directory_tree_writer.cpp, reserve())
 //   then file data, depth-first by folder (file_placement.h)
 
 #include <memory>
