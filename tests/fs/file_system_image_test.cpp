@@ -10,7 +10,10 @@
 
 #include "discwright/file_system_image.h"
 #include "discwright/file_system_image_result.h"
+#include "support/expect_error.h"
 #include "support/temp_tree.h"
+
+using discwright::test::expect_error;
 
 namespace discwright {
 namespace {
@@ -26,18 +29,6 @@ Clock fixed_clock() {
 
 StreamPtr text(std::string_view s) {
     return MemoryStream::from_string(s);
-}
-
-/// Runs `f`, expecting Error with `code`; returns it for further checks.
-template <class F> Error expect_error(ErrorCode code, F&& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        EXPECT_EQ(e.code(), code) << e.what();
-        return e;
-    }
-    ADD_FAILURE() << "expected Error(" << to_string(code) << "), nothing was thrown";
-    return Error(ErrorCode::Internal, "nothing thrown");
 }
 
 std::vector<std::string> child_names(FsiDirectoryItem dir) {

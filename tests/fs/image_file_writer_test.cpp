@@ -16,7 +16,10 @@
 #include "discwright/cancellation.h"
 #include "discwright/file_system_image.h"
 #include "discwright/file_system_image_result.h"
+#include "support/expect_error.h"
 #include "support/temp_tree.h"
+
+using discwright::test::expect_error;
 
 namespace discwright {
 namespace {
@@ -55,17 +58,6 @@ std::vector<std::byte> stream_bytes(const Stream& s) {
 void write_text(const stdfs::path& p, std::string_view text, std::ios::openmode mode = {}) {
     std::ofstream out(p, std::ios::binary | std::ios::out | mode);
     out << text;
-}
-
-template <class F> Error expect_error(ErrorCode code, F&& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        EXPECT_EQ(e.code(), code) << e.what();
-        return e;
-    }
-    ADD_FAILURE() << "expected Error(" << to_string(code) << "), nothing was thrown";
-    return Error(ErrorCode::Internal, "nothing thrown");
 }
 
 ImageOptions options() {
