@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "discwright/file_system_image.h"
+#include "fs/host_record.h"
 #include "fs/image_paths.h"
 #include "fs/item_tree.h"
 
@@ -35,32 +36,6 @@ struct Frame {
     throw Error(ErrorCode::DirectoryReadFailure,
                 fmt::format("cannot read '{}': {}", path, std::strerror(err)))
         .with_path(path);
-}
-
-fs::ItemRecord record_of(const struct stat& st) {
-    fs::ItemRecord r;
-    if (S_ISDIR(st.st_mode))
-        r.kind = fs::ItemKind::Directory;
-    else if (S_ISREG(st.st_mode))
-        r.kind = fs::ItemKind::File;
-    else if (S_ISLNK(st.st_mode))
-        r.kind = fs::ItemKind::Symlink;
-    else if (S_ISCHR(st.st_mode))
-        r.kind = fs::ItemKind::CharDevice;
-    else if (S_ISBLK(st.st_mode))
-        r.kind = fs::ItemKind::BlockDevice;
-    else if (S_ISFIFO(st.st_mode))
-        r.kind = fs::ItemKind::Fifo;
-    else
-        r.kind = fs::ItemKind::Socket;
-    r.mode = st.st_mode;
-    r.uid = st.st_uid;
-    r.gid = st.st_gid;
-    r.size = S_ISREG(st.st_mode) ? static_cast<u64>(st.st_size) : 0;
-    r.modify_time = st.st_mtime;
-    r.access_time = st.st_atime;
-    r.creation_time = st.st_ctime;
-    return r;
 }
 
 /// A source folder, open, with its entries sorted by name. Entries are looked at relative to
@@ -145,9 +120,10 @@ void FsiDirectoryItem::add_tree(const std::string& source, BaseDirectory base, S
     const auto start = std::chrono::steady_clock::now();
     auto& tree = m_image->tree_for_write();
     const CharacterSet charset = m_image->options().character_set;
+    const Clock& clock = m_image->clock();
     try {
         fs::ItemId dest = m_id;
-        fs::ItemRecord top_record = record_of(top);
+        fs::ItemRecord top_record = fs::host_record(top, m_image->clock());
         if (base == BaseDirectory::Include) {
             std::string name = host.substr(host.rfind('/') + 1);
             if (name.empty() || name == "." || name == "..")
@@ -196,7 +172,7 @@ void FsiDirectoryItem::add_tree(const std::string& source, BaseDirectory base, S
                 }
                 const std::string image_path = tree.path(frame.dir) + "/" + name;
                 fs::check_name(name, image_path, charset);
-                fs::ItemRecord r = record_of(st);
+                fs::ItemRecord r = fs::host_record(st, clock);
                 r.source = source_index;
                 if (r.kind == fs::ItemKind::File && st.st_nlink > 1)
                     r.link_group = tree.link_group_for(st.st_dev, st.st_ino);

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "discwright/file_system_image.h"
+#include "fs/host_record.h"
 #include "fs/image_paths.h"
 #include "fs/iso9660/directory_tree_writer.h"
 #include "fs/item_tree.h"
@@ -250,15 +251,7 @@ FsiFileItem FsiDirectoryItem::add_file_from(std::string_view path, const std::st
     auto [parent, leaf] = place_for(*m_image, m_id, path);
     const u64 point = m_image->change_point();
     auto& tree = m_image->tree_for_write();
-    fs::ItemRecord r;
-    r.kind = fs::ItemKind::File;
-    r.mode = st.st_mode;
-    r.uid = st.st_uid;
-    r.gid = st.st_gid;
-    r.size = static_cast<u64>(st.st_size);
-    r.modify_time = st.st_mtime;
-    r.access_time = st.st_atime;
-    r.creation_time = st.st_ctime;
+    fs::ItemRecord r = fs::host_record(st, m_image->clock());
     r.source = tree.add_source(fs::HostFileSource{host_path});
     auto id = tree.add(parent, leaf, r);
     m_image->check_size_limit(point, path);

@@ -2,9 +2,12 @@
 // (imapi2fs.h; error codes from imapi2fserror.h) that discwright keeps.
 
 #include <algorithm>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
+
+#include <sys/stat.h>
 
 #include <gtest/gtest.h>
 
@@ -264,6 +267,34 @@ TEST(FileSystemImage, AddTreeSourceWinsOnCollision) {
     EXPECT_EQ(img.directory_count(), 1u);
     // Times come from the host entries (TempTree pins mtimes).
     EXPECT_EQ(img.root().item("d/new.txt").last_modified_time(), test::kDefaultMtime);
+}
+
+TEST(FileSystemImage, AFixedClockRecordsHostTimesAsTheModificationTime) {
+    // The attribute-change time of a fresh file is "now", never the pinned modification time,
+    // and nobody can set it back: under a fixed clock it must not reach the image.
+    TempTree src{{"f.txt", std::string("f"), {.mtime = 1'000'000'000, .atime = 1'100'000'000}}};
+    struct stat st {};
+    ASSERT_EQ(::stat((src.path() / "f.txt").c_str(), &st), 0);
+    ASSERT_NE(st.st_ctime, 1'000'000'000);
+
+    FileSystemImage fixed({}, fixed_clock());
+    fixed.root().add_tree(src.path().string());
+    fixed.root().add_file_from("copy.txt", (src.path() / "f.txt").string());
+    for (const char* path : {"f.txt", "copy.txt"}) {
+        FsiItem f = fixed.root().item(path);
+        EXPECT_EQ(f.last_modified_time(), 1'000'000'000) << path;
+        EXPECT_EQ(f.last_accessed_time(), 1'000'000'000) << path;
+        EXPECT_EQ(f.creation_time(), 1'000'000'000) << path;
+    }
+
+    // The system clock keeps the host's own times.
+    ::unsetenv("SOURCE_DATE_EPOCH");
+    FileSystemImage live({}, Clock::from_environment());
+    live.root().add_tree(src.path().string());
+    FsiItem f = live.root().item("f.txt");
+    EXPECT_EQ(f.last_modified_time(), 1'000'000'000);
+    EXPECT_EQ(f.last_accessed_time(), 1'100'000'000);
+    EXPECT_EQ(f.creation_time(), st.st_ctime);
 }
 
 // ---- options --------------------------------------------------------------------------------
