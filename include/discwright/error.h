@@ -57,6 +57,19 @@ enum class ErrorCode : std::uint16_t {
     DataTooBig,              // IMAPI_E_DATA_TOO_BIG: use ISO level 3 or UDF for >= 4 GiB files.
     SymlinkLoop,             // a source tree links back into itself: exclude the link.
     OutputWriteFailure,      // writing the output file failed: check space and permissions.
+    // Input: reading, importing and validating images
+    ImageNotAligned,         // IMAPI_E_IMAGEMANAGER_IMAGE_NOT_ALIGNED: not whole 2048-byte blocks.
+    NoValidVolumeDescriptor, // IMAPI_E_IMAGEMANAGER_NO_VALID_VD_FOUND: not an ISO 9660 image.
+    NoImage,                 // IMAPI_E_IMAGEMANAGER_NO_IMAGE: give a path or a stream first.
+    FileSystemNotFound,      // IMAPI_E_FILE_SYSTEM_NOT_FOUND: the image lacks that namespace.
+    NoSupportedFileSystem,   // IMAPI_E_NO_SUPPORTED_FILE_SYSTEM: nothing discwright can read.
+    FileSystemReadConsistency, // IMAPI_E_FILE_SYSTEM_READ_CONSISTENCY_ERROR: the image is damaged.
+    FileSystemFeatureNotSupported, // IMAPI_E_FILE_SYSTEM_FEATURE_NOT_SUPPORTED: e.g. zisofs.
+    ImportReadFailure,             // IMAPI_E_IMPORT_READ_FAILURE: a block could not be read.
+    ImportFileExistsAsDirectory,   // IMAPI_E_IMPORT_TYPE_COLLISION_FILE_EXISTS_AS_DIRECTORY.
+    ImportDirectoryExistsAsFile,   // IMAPI_E_IMPORT_TYPE_COLLISION_DIRECTORY_EXISTS_AS_FILE.
+    FileExists,                    // extraction would overwrite a file: pass --overwrite.
+    UnsafePath,                    // an image name would leave the extraction folder.
     // Media (burning issues extend these)
     MediaIncompatible, // E_IMAPI_RECORDER_MEDIA_INCOMPATIBLE: unknown media type.
     // Cancelled

@@ -1,6 +1,7 @@
 #include "fs/iso9660/dates.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <ctime>
 #include <string>
 
@@ -50,6 +51,48 @@ VolumeDateTime unspecified_volume_date() {
     v.digits.fill('0');
     v.gmt_offset = 0;
     return v;
+}
+
+namespace {
+
+std::optional<UnixTime> to_unix(int year, int month, int day, int hour, int minute, int second,
+                                int offset_quarters) {
+    if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60)
+        return std::nullopt;
+    std::tm tm{};
+    tm.tm_year = year - 1900;
+    tm.tm_mon = month - 1;
+    tm.tm_mday = day;
+    tm.tm_hour = hour;
+    tm.tm_min = minute;
+    tm.tm_sec = second;
+    // The offset is the zone the time was recorded in: local = UTC + offset.
+    return static_cast<UnixTime>(timegm(&tm)) - static_cast<UnixTime>(offset_quarters) * 15 * 60;
+}
+
+} // namespace
+
+std::optional<UnixTime> unix_time(const RecordingDateTime& d) {
+    if (d.month == 0 && d.day == 0) return std::nullopt;
+    return to_unix(1900 + d.years_since_1900, d.month, d.day, d.hour, d.minute, d.second,
+                   static_cast<std::int8_t>(d.gmt_offset));
+}
+
+std::optional<UnixTime> unix_time(const VolumeDateTime& d) {
+    int v[7] = {};
+    const int widths[7] = {4, 2, 2, 2, 2, 2, 2};
+    std::size_t pos = 0;
+    bool all_zero = true;
+    for (int i = 0; i < 7; ++i) {
+        for (int k = 0; k < widths[i]; ++k, ++pos) {
+            const char c = d.digits[pos];
+            if (c < '0' || c > '9') return std::nullopt;
+            if (c != '0') all_zero = false;
+            v[i] = v[i] * 10 + (c - '0');
+        }
+    }
+    if (all_zero) return std::nullopt;
+    return to_unix(v[0], v[1], v[2], v[3], v[4], v[5], static_cast<std::int8_t>(d.gmt_offset));
 }
 
 } // namespace discwright::fs::iso9660

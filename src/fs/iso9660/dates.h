@@ -3,6 +3,8 @@
 // on the time zone of the machine that made it.
 
 #include "discwright/clock.h"
+#include <optional>
+
 #include "fs/iso9660/on_disk.h"
 
 namespace discwright::fs::iso9660 {
@@ -13,5 +15,12 @@ RecordingDateTime recording_date(UnixTime t);
 VolumeDateTime volume_date(UnixTime t);
 /// ECMA-119 8.4.26.1: "not specified" (all digits '0', offset 0).
 VolumeDateTime unspecified_volume_date();
+
+/// The time a recorded date names, its GMT offset applied. nullopt for an impossible date
+/// (month 13, ...) or an all-zero one ("not specified").
+std::optional<UnixTime> unix_time(const RecordingDateTime& d);
+/// The same for a volume descriptor date; nullopt for "not specified" (all '0' digits) or
+/// anything that is not 16 digits.
+std::optional<UnixTime> unix_time(const VolumeDateTime& d);
 
 } // namespace discwright::fs::iso9660
