@@ -9,6 +9,7 @@
 //
 // Memory per staged file is flat (see item_tree.h for the budget): no heap object per file.
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -26,6 +27,10 @@
 namespace discwright {
 
 class FileSystemImageResult;
+class ImageReader;
+struct ImportProgressEvent; // image_reader.h
+/// IMAPI's DFileSystemImageImportEvents::UpdateImport.
+using ImportProgressHandler = std::function<void(const ImportProgressEvent&)>;
 namespace fs {
 class ItemTree;
 class ImagePlan;
@@ -270,6 +275,36 @@ public:
     /// max_media_blocks (ImageTooBig, before anything is written), and returns the lazy image.
     [[nodiscard]] FileSystemImageResult create_result_image(CancellationToken cancel = {});
 
+    // ---- import (IMAPI: IdentifyFileSystemsOnDisc, ImportFileSystem, ...) -----------------
+    // An image file or a disc is read through an ImageReader; its session's tree is merged
+    // into this image. Imported files are not read: they keep referring to their bytes in the
+    // earlier session, and a new session laid out after it (session_start_block, set by the
+    // import to the end of the reader's last session) points at them. An image that starts
+    // before that data (a standalone image, session_start_block 0) copies it instead.
+
+    /// IdentifyFileSystemsOnDisc: the namespaces of the reader's session.
+    [[nodiscard]] static FsType identify_file_systems(const ImageReader& reader);
+    /// GetDefaultFileSystemForImport: Rock Ridge (it keeps POSIX names, modes, owners and
+    /// links), then Joliet, then ISO 9660:1999, then ISO 9660. IMAPI has no Rock Ridge and
+    /// prefers Joliet.
+    [[nodiscard]] static FsType default_file_system_for_import(FsType available);
+    /// ImportFileSystem: imports the default namespace; returns it. An empty set is
+    /// NoSupportedFileSystem.
+    FsType import_file_system(const ImageReader& reader, const ImportProgressHandler& progress = {},
+                              CancellationToken cancel = {});
+    /// ImportSpecificFileSystem: FileSystemNotFound when the session lacks `ns`. Items already
+    /// in this image win name collisions; a file where a folder is imported (or the reverse)
+    /// is ImportDirectoryExistsAsFile / ImportFileExistsAsDirectory naming the path. Atomic:
+    /// on failure the image is as before. Sets session_start_block to the end of the reader's
+    /// last session and file_systems to the namespaces the session had (those discwright
+    /// writes).
+    void import_specific_file_system(const ImageReader& reader, FsType ns,
+                                     const ImportProgressHandler& progress = {},
+                                     CancellationToken cancel = {});
+    /// ImportedVolumeName: the label of the imported volume (empty before an import). Not
+    /// carried into the new session unless the caller sets it.
+    [[nodiscard]] const std::string& imported_volume_name() const { return m_imported_volume_name; }
+
     /// The image's clock (for item times it invents).
     [[nodiscard]] const Clock& clock() const { return m_clock; }
 
@@ -292,6 +327,7 @@ private:
     Clock m_clock;
     std::shared_ptr<fs::ItemTree> m_tree;
     EventHandler m_events;
+    std::string m_imported_volume_name;
     u64 m_locked_point = 0;
     mutable std::shared_ptr<const fs::ImagePlan> m_plan_cache;
     mutable u64 m_plan_cache_point = ~u64{0};

@@ -117,7 +117,6 @@ struct ImportProgressEvent {
     u64 total_directories = 0; ///< from the path table; 0 when unknown
     u64 imported_files = 0;
 };
-using ImportProgressHandler = std::function<void(const ImportProgressEvent&)>;
 
 class ImageReader {
 public:

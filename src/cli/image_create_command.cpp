@@ -7,6 +7,7 @@
 
 #include "discwright/file_system_image.h"
 #include "discwright/file_system_image_result.h"
+#include "discwright/image_reader.h"
 
 namespace discwright::cli {
 
@@ -22,6 +23,10 @@ struct CreateOptions {
     bool strict = false;
     bool joliet_long = false;
     bool follow_symlinks = false;
+    std::string import;
+    std::optional<u64> import_session;
+    bool append = false;
+    std::vector<std::string> removals;
     std::vector<std::string> sources;
 };
 
@@ -77,6 +82,15 @@ std::string base_name(std::string p) {
     return p.substr(p.rfind('/') + 1);
 }
 
+/// A source file replaces an item of the same name (an imported one, typically), as add_tree
+/// does; a folder in its way is an error add_file_from reports.
+void replace_file(FileSystemImage& image, FsiDirectoryItem& dir, const std::string& name) {
+    const std::string path =
+        fmt::format("{}/{}", dir.full_path() == "/" ? "" : dir.full_path(), name);
+    const FsiItemType t = image.exists(path);
+    if (t != FsiItemType::NotFound && t != FsiItemType::Directory) dir.remove(name);
+}
+
 void add_source(FileSystemImage& image, const std::string& arg, Symlinks symlinks,
                 CancellationToken cancel) {
     auto [target, source] = split_graft(arg);
@@ -91,6 +105,7 @@ void add_source(FileSystemImage& image, const std::string& arg, Symlinks symlink
             // mkisofs: a folder argument contributes its contents; "dir/=src" its contents too.
             dir.add_tree(source, BaseDirectory::Exclude, symlinks, cancel);
         } else {
+            replace_file(image, dir, base_name(source));
             dir.add_file_from(base_name(source), source);
         }
         return;
@@ -103,6 +118,7 @@ void add_source(FileSystemImage& image, const std::string& arg, Symlinks symlink
         FsiDirectoryItem sub = ensure_directory(image, target);
         sub.add_tree(source, BaseDirectory::Exclude, symlinks, cancel);
     } else {
+        replace_file(image, dir, leaf);
         dir.add_file_from(leaf, source);
     }
 }
@@ -152,18 +168,57 @@ int run(const CreateOptions& o, const GlobalOptions& g) {
         opts.compliance = o.strict ? Compliance::Strict : Compliance::Relaxed;
         opts.joliet_names = o.joliet_long ? JolietNames::Long : JolietNames::Standard;
 
+        if (o.append && o.import.empty())
+            throw Error(ErrorCode::InvalidParam, "--append needs --import IMAGE: the session to "
+                                                 "append to")
+                .with_option("--append");
+        if (o.import_session && o.import.empty())
+            throw Error(ErrorCode::InvalidParam, "--import-session needs --import IMAGE")
+                .with_option("--import-session");
+        if (o.sources.empty() && o.import.empty())
+            throw Error(ErrorCode::InvalidParam,
+                        "nothing to put in the image: give a PATH, a TARGET=SOURCE graft, or "
+                        "--import IMAGE")
+                .with_option("sources");
+
         FileSystemImage image(opts, clock);
         image.set_event_handler(reporter.handler());
+        if (!o.import.empty()) {
+            ReaderOptions ro;
+            ro.session_start = o.import_session;
+            ImageReader old(std::make_shared<FileStream>(o.import), ro);
+            image.import_file_system(old, {}, cancel.token());
+            // Options given on the command line win over what the import chose.
+            ImageOptions after = image.options();
+            if (!o.fs.empty()) after.file_systems = opts.file_systems;
+            if (o.iso_level) after.iso_level = o.iso_level;
+            after.volume_name = opts.volume_name;
+            // A standalone image copies the imported data; an appended session refers to it.
+            if (!o.append) after.session_start_block = 0;
+            image.set_options(after);
+        }
+        for (const auto& path : o.removals) {
+            const FsiItemType t = image.exists(path);
+            if (t == FsiItemType::NotFound)
+                throw Error(ErrorCode::ItemNotFound,
+                            fmt::format("--remove: the image has no '{}'", path))
+                    .with_path(path)
+                    .with_option("--remove");
+            if (t == FsiItemType::Directory)
+                image.root().remove_tree(path);
+            else
+                image.root().remove(path);
+        }
         const Symlinks symlinks = o.follow_symlinks ? Symlinks::Follow : Symlinks::Record;
         for (const auto& s : o.sources)
             add_source(image, s, symlinks, cancel.token());
         FileSystemImageResult result = image.create_result_image(cancel.token());
-        if (capacity && result.total_blocks().value > capacity)
+        const u64 needed = result.start_block().value + result.total_blocks().value;
+        if (capacity && needed > capacity)
             throw Error(ErrorCode::ImageTooBig,
                         fmt::format("the image needs {} blocks ({} MiB) but a blank {} holds {} "
                                     "blocks ({} MiB): choose larger media or fewer files",
-                                    result.total_blocks().value,
-                                    result.total_blocks().bytes() >> 20, o.media, capacity,
+                                    needed, (needed * block_size) >> 20, o.media, capacity,
                                     (capacity * block_size) >> 20))
                 .with_option("--media");
         result.write_to_file(o.output, reporter.handler(), cancel.token());
@@ -174,6 +229,7 @@ int run(const CreateOptions& o, const GlobalOptions& g) {
                          {"files", image.file_count()},
                          {"directories", image.directory_count()},
                          {"volume_name", result.disc_id()},
+                         {"session_start", result.start_block().value},
                          {"file_systems", to_string(image.options().file_systems)}},
                         fmt::format("{}: {} files, {} folders, {} blocks ({:.1f} MiB)", o.output,
                                     image.file_count(), image.directory_count(),
@@ -216,10 +272,22 @@ void add_image_create_command(CLI::App& image, const GlobalOptions& global, int&
     cmd->add_flag("--joliet-long", o->joliet_long, "Allow Joliet names of 103 units instead of 64");
     cmd->add_flag("--follow-symlinks", o->follow_symlinks,
                   "Store what symlinks point to instead of the links");
+    cmd->add_option("--import", o->import,
+                    "Start from the tree of this image's newest session (its files are copied, "
+                    "or referred to with --append)");
+    cmd->add_option_function<u64>(
+        "--import-session", [o](const u64& v) { o->import_session = v; },
+        "With --import: the session starting at this block instead of the newest");
+    cmd->add_flag("--append", o->append,
+                  "With --import: write only a new session that starts where the imported "
+                  "image ends and refers to its files (cat OLD OUTPUT > DISC, or burn it at the "
+                  "next writable address)");
+    cmd->add_option("--remove", o->removals,
+                    "Remove this image path (file or folder) after importing; repeatable")
+        ->allow_extra_args(false);
     cmd->add_option("sources", o->sources,
                     "PATH (a folder's contents go to the root, a file by its name) or "
-                    "TARGET=SOURCE grafts")
-        ->required();
+                    "TARGET=SOURCE grafts");
     cmd->callback([o, &global, &status] { status = run(*o, global); });
 }
 

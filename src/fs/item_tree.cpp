@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "discwright/error.h"
+#include "fs/import/extent_stream.h"
 
 namespace discwright::fs {
 
@@ -267,6 +268,7 @@ void ItemTree::undo_last_add() {
     m_items.truncate(id);
     m_symlinks.erase(id);
     m_devices.erase(id);
+    m_imported.erase(id);
     if (--e.count == 0) m_journal.pop_back();
     --m_counter;
 }
@@ -343,8 +345,19 @@ std::string ItemTree::host_path(ItemId id) const {
 }
 
 StreamPtr ItemTree::stream(ItemId id) const {
-    if (auto* s = std::get_if<StreamSource>(&m_sources[m_items[id].source])) return s->stream;
+    const Source& source = m_sources[m_items[id].source];
+    if (auto* s = std::get_if<StreamSource>(&source)) return s->stream;
+    if (auto* s = std::get_if<ImportedSource>(&source)) {
+        const auto* extents = imported_extents(id);
+        return std::make_shared<import::ExtentStream>(
+            s->media, extents ? *extents : std::vector<ImageExtent>{}, m_items[id].size, path(id));
+    }
     return nullptr;
+}
+
+const std::vector<ImageExtent>* ItemTree::imported_extents(ItemId id) const {
+    auto it = m_imported.find(id);
+    return it == m_imported.end() ? nullptr : &it->second;
 }
 
 std::string_view ItemTree::symlink_target(ItemId id) const {

@@ -24,6 +24,7 @@
 
 #include "discwright/clock.h"
 #include "discwright/file_system_image.h"
+#include "discwright/image_reader.h"
 #include "discwright/stream.h"
 #include "discwright/types.h"
 
@@ -79,7 +80,11 @@ struct TreeBaseSource { // items added by add_tree: host path = host_dir + path 
 struct StreamSource {
     StreamPtr stream;
 };
-using Source = std::variant<std::monostate, HostFileSource, TreeBaseSource, StreamSource>;
+struct ImportedSource { // items imported from an earlier session: their extents on `media`
+    StreamPtr media;
+};
+using Source =
+    std::variant<std::monostate, HostFileSource, TreeBaseSource, StreamSource, ImportedSource>;
 
 /// Fixed-size chunks, so growth never copies the table (a reallocating vector would briefly
 /// hold two copies, tripling peak memory at a million files).
@@ -169,8 +174,15 @@ public:
     [[nodiscard]] const Source& source(u32 index) const { return m_sources[index]; }
     /// The host path of an item's data, or "" when it has none or a stream.
     [[nodiscard]] std::string host_path(ItemId id) const;
-    /// The item's data stream when it was given one.
+    /// The item's data stream when it was given one (or imported: its old extents).
     [[nodiscard]] StreamPtr stream(ItemId id) const;
+
+    /// Imported files: where their bytes are in the earlier session.
+    void set_imported_extents(ItemId id, std::vector<ImageExtent> extents) {
+        m_imported[id] = std::move(extents);
+    }
+    /// nullptr for an item that was not imported.
+    [[nodiscard]] const std::vector<ImageExtent>* imported_extents(ItemId id) const;
 
     void set_symlink_target(ItemId id, std::string target) { m_symlinks[id] = std::move(target); }
     [[nodiscard]] std::string_view symlink_target(ItemId id) const;
@@ -219,6 +231,7 @@ private:
     std::vector<Source> m_sources;
     std::unordered_map<ItemId, std::string> m_symlinks;
     std::unordered_map<ItemId, u64> m_devices;
+    std::unordered_map<ItemId, std::vector<ImageExtent>> m_imported;
     std::map<std::pair<u64, u64>, u32> m_inode_groups; // (dev, ino) -> group + 1
     u32 m_link_groups = 0;
     std::vector<JournalEntry> m_journal;

@@ -297,7 +297,7 @@ TEST(ItemTree, HardLinkedFilesShareOneExtent) {
     ItemId other = t.add(root_item, "c.bin", file_record(100));
     FilePlacement placement;
     LayoutBuilder layout(20);
-    placement.place(t, layout);
+    placement.place(t, layout, 0);
     EXPECT_EQ(placement.lba(first), 20u);
     EXPECT_EQ(placement.lba(second), 20u);
     EXPECT_EQ(placement.lba(other), 23u); // after the group's 3 blocks

@@ -163,26 +163,40 @@ std::vector<ImageSession> find_sessions(const BlockSource& image) {
     auto first = session_at(image, 0);
     if (!first) return sessions;
     // xorriso on overwritable media and files: sessions begin at block 32 or later, and block
-    // 0 holds a copy of the newest session's superblock. The real chain starts at 32 then.
+    // 0 holds a copy of the newest session's superblock whose volume size is the absolute end
+    // of the last session. The real chain starts at 32 then.
     u64 start = 0;
+    bool emulated = false;
     if (first->end_block > 32) {
-        if (auto at32 = session_at(image, 32); at32 && at32->end_block <= first->end_block)
+        if (auto at32 = session_at(image, 32)) {
             start = 32;
+            emulated = true;
+        }
     }
     for (int guard = 0; guard < 4096; ++guard) {
         auto s = start == 0 ? first : session_at(image, start);
         if (!s) break;
-        if (s->end_block <= start) break; // a volume that ends before it begins
-        sessions.push_back(*s);
-        const u64 end = s->end_block;
+        // A session's volume space size is its absolute end (mkisofs -C, discwright), or its
+        // own size (xorriso's sessions after the first on files): the one that leads to the
+        // next session is right.
+        const u64 recorded = s->end_block;
+        std::vector<u64> ends;
+        if (recorded > start) ends.push_back(recorded);
+        ends.push_back(start + recorded);
         std::optional<u64> next;
-        for (u64 align : {u64{1}, u64{16}, u64{32}}) {
-            const u64 candidate = (end + align - 1) / align * align;
-            if (session_at(image, candidate)) {
-                next = candidate;
-                break;
+        for (u64 end : ends) {
+            for (u64 align : {u64{1}, u64{16}, u64{32}}) {
+                const u64 candidate = (end + align - 1) / align * align;
+                if (candidate > start && session_at(image, candidate)) {
+                    next = candidate;
+                    s->end_block = end;
+                    break;
+                }
             }
+            if (next) break;
         }
+        if (!next) s->end_block = emulated && first->end_block > start ? first->end_block : ends[0];
+        sessions.push_back(*s);
         if (!next) break;
         start = *next;
     }

@@ -1,10 +1,30 @@
 #include "fs/layout/file_placement.h"
 
 #include <algorithm>
+#include <optional>
 
 namespace discwright::fs {
 
-void FilePlacement::place(const ItemTree& tree, LayoutBuilder& layout) {
+namespace {
+
+/// The first block of an imported file's data when the data is one contiguous run ending at
+/// or before `limit` (so a new session can point at it), else nullopt.
+std::optional<u32> reusable_blocks(const std::vector<ImageExtent>& extents, u64 limit) {
+    if (extents.empty()) return std::nullopt;
+    u64 next = extents.front().lba;
+    for (std::size_t i = 0; i < extents.size(); ++i) {
+        const auto& e = extents[i];
+        if (e.lba != next) return std::nullopt;
+        if (i + 1 < extents.size() && e.bytes % block_size) return std::nullopt;
+        next = e.lba + (e.bytes + block_size - 1) / block_size;
+    }
+    if (next > limit || extents.front().lba > 0xFFFF'FFFFu) return std::nullopt;
+    return static_cast<u32>(extents.front().lba);
+}
+
+} // namespace
+
+void FilePlacement::place(const ItemTree& tree, LayoutBuilder& layout, u64 session_start) {
     for (std::size_t i = m_lba.size(); i < tree.item_slots(); ++i)
         m_lba.push_back(0);
     // Iterative depth-first walk; each folder's children sorted by their names as given.
@@ -29,6 +49,12 @@ void FilePlacement::place(const ItemTree& tree, LayoutBuilder& layout) {
                 }
             }
             if (r.size == 0) continue;
+            if (const auto* old = tree.imported_extents(c)) {
+                if (auto lba = reusable_blocks(*old, session_start)) {
+                    m_lba[c] = *lba;
+                    continue;
+                }
+            }
             m_lba[c] = layout.place_file(c, r.size);
             m_order.push_back(c);
         }

@@ -13,12 +13,14 @@ namespace discwright::fs {
 
 class FilePlacement {
 public:
-    /// Places every file with data, in order, into `layout`.
-    void place(const ItemTree& tree, LayoutBuilder& layout);
+    /// Places every file with data, in order, into `layout`. A file imported from an earlier
+    /// session keeps its old blocks when they lie before `session_start` and are contiguous
+    /// (the new session refers to them); otherwise its bytes are copied into this session.
+    void place(const ItemTree& tree, LayoutBuilder& layout, u64 session_start);
 
     /// The first block of an item's data (0 for an item without data).
     [[nodiscard]] u32 lba(ItemId id) const { return id < m_lba.size() ? m_lba[id] : 0; }
-    /// Files with data in block order (hard-link groups once).
+    /// Files with data in block order (hard-link groups once), this session's only.
     [[nodiscard]] const std::vector<ItemId>& order() const { return m_order; }
     /// Rock Ridge: the number of names of an item's data, and a serial number shared by them.
     [[nodiscard]] u32 links(const ItemTree& tree, ItemId id) const;

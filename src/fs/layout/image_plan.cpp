@@ -201,7 +201,7 @@ std::shared_ptr<ImagePlan> ImagePlan::build(const PlanRequest& req) {
     layout.reserve_metadata(p, 0, descriptors);
     for (auto* w : {p.m_iso.get(), p.m_joliet.get(), p.m_iso1999.get()})
         if (w) w->reserve(layout);
-    p.m_placement.place(tree, layout);
+    p.m_placement.place(tree, layout, o.session_start_block);
     for (auto* w : {p.m_iso.get(), p.m_joliet.get(), p.m_iso1999.get()})
         if (w) w->set_placement(&p.m_placement);
     p.m_end = layout.next_block();
