@@ -279,7 +279,8 @@ public:
     // An image file or a disc is read through an ImageReader; its session's tree is merged
     // into this image. Imported files are not read: they keep referring to their bytes in the
     // earlier session, and a new session laid out after it (session_start_block, set by the
-    // import to the end of the reader's last session) points at them. An image that starts
+    // import to the end of the reader's last session or of its stream, whichever is later)
+    // points at them. An image that starts
     // before that data (a standalone image, session_start_block 0) copies it instead.
 
     /// IdentifyFileSystemsOnDisc: the namespaces of the reader's session.
@@ -296,7 +297,7 @@ public:
     /// in this image win name collisions; a file where a folder is imported (or the reverse)
     /// is ImportDirectoryExistsAsFile / ImportFileExistsAsDirectory naming the path. Atomic:
     /// on failure the image is as before. Sets session_start_block to the end of the reader's
-    /// last session and file_systems to the namespaces the session had (those discwright
+    /// last session (or of its stream, when that is later) and file_systems to the namespaces the session had (those discwright
     /// writes).
     void import_specific_file_system(const ImageReader& reader, FsType ns,
                                      const ImportProgressHandler& progress = {},

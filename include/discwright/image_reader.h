@@ -125,8 +125,9 @@ public:
     explicit ImageReader(StreamPtr image, ReaderOptions options = {});
 
     /// The sessions of an image (oldest first). A session ends where its primary volume's
-    /// space ends; the next one starts there (or at the next multiple of 16 or 32 blocks, as
-    /// xorriso places sessions on a file). A copy of the newest superblock at block 0 (what
+    /// space ends; the next one starts there or, when a writer padded, at a multiple of 16 blocks
+    /// up to 512 blocks later. A volume size smaller than the session's start is the
+    /// session's own size (xorriso writes that in sessions on files). A copy of the newest superblock at block 0 (what
     /// xorriso writes on overwritable media) is recognised and not listed twice.
     [[nodiscard]] static std::vector<ImageSession> find_sessions(const Stream& image);
 

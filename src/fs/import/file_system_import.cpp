@@ -120,7 +120,10 @@ void FileSystemImage::import_specific_file_system(const ImageReader& reader, FsT
         }
 
         ImageOptions o = m_options;
-        u64 end = reader.session().end_block;
+        // The next session goes after everything written: the last session's end, or the
+        // end of the image file when a writer padded it (xorriso does).
+        u64 end = std::max(reader.session().end_block,
+                           (reader.stream().size() + block_size - 1) / block_size);
         for (const auto& s : reader.sessions())
             end = std::max(end, s.end_block);
         if (end > 0xFFFF'FFFFu)

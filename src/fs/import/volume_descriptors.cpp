@@ -13,6 +13,8 @@ namespace discwright::fs::import {
 namespace {
 
 constexpr u64 max_descriptors = 64;
+/// How far past a session's end the next one is looked for.
+constexpr u64 max_session_gap = 512;
 
 bool is_cd001(const std::byte* b) {
     return std::memcmp(b + 1, "CD001", 5) == 0;
@@ -180,13 +182,17 @@ std::vector<ImageSession> find_sessions(const BlockSource& image) {
         // own size (xorriso's sessions after the first on files): the one that leads to the
         // next session is right.
         const u64 recorded = s->end_block;
+        // xorriso's layout records sizes, everything else absolute ends: try that one first.
         std::vector<u64> ends;
+        if (emulated) ends.push_back(start + recorded);
         if (recorded > start) ends.push_back(recorded);
-        ends.push_back(start + recorded);
+        if (!emulated) ends.push_back(start + recorded);
         std::optional<u64> next;
         for (u64 end : ends) {
-            for (u64 align : {u64{1}, u64{16}, u64{32}}) {
-                const u64 candidate = (end + align - 1) / align * align;
+            // Writers pad after a session (xorriso: 300 KiB, then to 32 blocks), so the next
+            // may start up to max_session_gap blocks later, on a multiple of 16.
+            for (u64 candidate = end; candidate <= end + max_session_gap;
+                 candidate = (candidate / 16 + 1) * 16) {
                 if (candidate > start && session_at(image, candidate)) {
                     next = candidate;
                     s->end_block = end;
@@ -195,7 +201,14 @@ std::vector<ImageSession> find_sessions(const BlockSource& image) {
             }
             if (next) break;
         }
-        if (!next) s->end_block = emulated && first->end_block > start ? first->end_block : ends[0];
+        if (!next) {
+            // The last session: xorriso's superblock copy knows its end; otherwise the first
+            // reading that fits in the image.
+            s->end_block = ends.back();
+            for (auto it = ends.rbegin(); it != ends.rend(); ++it)
+                if (*it <= image.blocks()) s->end_block = *it;
+            if (emulated && first->end_block > start) s->end_block = first->end_block;
+        }
         sessions.push_back(*s);
         if (!next) break;
         start = *next;
