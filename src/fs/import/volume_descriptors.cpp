@@ -160,29 +160,19 @@ bool has_rock_ridge(const BlockSource& image, const iso9660::VolumeDescriptor& p
     return find_sp(first->system_use).has_value();
 }
 
-std::vector<ImageSession> find_sessions(const BlockSource& image) {
+namespace {
+
+/// The sessions from `start` on, each found past the end of the one before.
+std::vector<ImageSession> session_chain(const BlockSource& image, const ImageSession& first,
+                                        u64 start, bool emulated) {
     std::vector<ImageSession> sessions;
-    auto first = session_at(image, 0);
-    if (!first) return sessions;
-    // xorriso on overwritable media and files: sessions begin at block 32 or later, and block
-    // 0 holds a copy of the newest session's superblock whose volume size is the absolute end
-    // of the last session. The real chain starts at 32 then.
-    u64 start = 0;
-    bool emulated = false;
-    if (first->end_block > 32) {
-        if (auto at32 = session_at(image, 32)) {
-            start = 32;
-            emulated = true;
-        }
-    }
     for (int guard = 0; guard < 4096; ++guard) {
-        auto s = start == 0 ? first : session_at(image, start);
+        auto s = start == 0 ? std::optional<ImageSession>(first) : session_at(image, start);
         if (!s) break;
         // A session's volume space size is its absolute end (mkisofs -C, discwright), or its
-        // own size (xorriso's sessions after the first on files): the one that leads to the
-        // next session is right.
+        // own size (xorriso's sessions on files): the reading that leads to the next session
+        // is right; xorriso's layout is tried with sizes first, everything else with ends.
         const u64 recorded = s->end_block;
-        // xorriso's layout records sizes, everything else absolute ends: try that one first.
         std::vector<u64> ends;
         if (emulated) ends.push_back(start + recorded);
         if (recorded > start) ends.push_back(recorded);
@@ -207,14 +197,43 @@ std::vector<ImageSession> find_sessions(const BlockSource& image) {
             s->end_block = ends.back();
             for (auto it = ends.rbegin(); it != ends.rend(); ++it)
                 if (*it <= image.blocks()) s->end_block = *it;
-            if (emulated && first->end_block > start) s->end_block = first->end_block;
+            if (emulated && first.end_block > start && first.end_block <= image.blocks())
+                s->end_block = first.end_block;
         }
         sessions.push_back(*s);
         if (!next) break;
         start = *next;
     }
-    if (sessions.empty()) sessions.push_back(*first);
     return sessions;
+}
+
+/// The root folder's block of the session at `start`, or nullopt.
+std::optional<u64> root_lba(const BlockSource& image, u64 start) {
+    auto set = read_descriptor_set(image, start);
+    if (!set) return std::nullopt;
+    return root_record(*set->primary).extent_location.value();
+}
+
+} // namespace
+
+std::vector<ImageSession> find_sessions(const BlockSource& image) {
+    auto first = session_at(image, 0);
+    if (!first) return {};
+    // xorriso on overwritable media and files: sessions begin at block 32 or later, and block
+    // 0 holds a copy of the newest session's superblock (its volume size is the absolute end
+    // of the last session). The copy is what tells this layout from an image whose file data
+    // happens to hold another ISO image at block 32.
+    if (first->end_block > 32 && session_at(image, 32)) {
+        // (Sessions appended later by another writer leave the copy behind: any session of
+        // the chain may be the one it copies.)
+        auto chain = session_chain(image, *first, 32, true);
+        const auto copied = root_lba(image, 0);
+        for (const auto& s : chain)
+            if (root_lba(image, s.start_block) == copied) return chain;
+    }
+    auto chain = session_chain(image, *first, 0, false);
+    if (chain.empty()) chain.push_back(*first);
+    return chain;
 }
 
 } // namespace discwright::fs::import

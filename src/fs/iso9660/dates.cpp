@@ -55,19 +55,27 @@ VolumeDateTime unspecified_volume_date() {
 
 namespace {
 
+/// Days from 1970-01-01 to a proleptic Gregorian date: pure arithmetic, because timegm()
+/// consults the time zone machinery and a listing converts four times per file.
+i64 days_since_epoch(i64 year, int month, int day) {
+    // Count years from March, so that the leap day is the last day of the year.
+    const i64 y = month <= 2 ? year - 1 : year;
+    const i64 era = (y >= 0 ? y : y - 399) / 400;
+    const i64 year_of_era = y - era * 400;
+    const i64 month_from_march = month > 2 ? month - 3 : month + 9;
+    const i64 day_of_year = (153 * month_from_march + 2) / 5 + day - 1;
+    const i64 day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    return era * 146097 + day_of_era - 719468;
+}
+
 std::optional<UnixTime> to_unix(int year, int month, int day, int hour, int minute, int second,
                                 int offset_quarters) {
     if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60)
         return std::nullopt;
-    std::tm tm{};
-    tm.tm_year = year - 1900;
-    tm.tm_mon = month - 1;
-    tm.tm_mday = day;
-    tm.tm_hour = hour;
-    tm.tm_min = minute;
-    tm.tm_sec = second;
+    const i64 seconds =
+        days_since_epoch(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
     // The offset is the zone the time was recorded in: local = UTC + offset.
-    return static_cast<UnixTime>(timegm(&tm)) - static_cast<UnixTime>(offset_quarters) * 15 * 60;
+    return seconds - static_cast<i64>(offset_quarters) * 15 * 60;
 }
 
 } // namespace
