@@ -513,6 +513,11 @@ if bad:
 else:
     w("Every image read back with the right numbers of files and symlinks.")
 w("")
+# Keep the section bench/run_listing.sh maintains (between its markers) across a re-run.
+import os, re
+kept = re.search(r"<!-- listing:begin -->.*?<!-- listing:end -->", open(out_p, encoding="utf-8").read() if os.path.exists(out_p) else "", re.S)
+if kept:
+    w(kept.group(0))
 open(out_p, "w", encoding="utf-8").write("\n".join(L) + "\n")
 PY
 log "done: $RESULTS"

@@ -127,8 +127,9 @@ public:
     /// The sessions of an image (oldest first). A session ends where its primary volume's
     /// space ends; the next one starts there or, when a writer padded, at a multiple of 16 blocks
     /// up to 512 blocks later. A volume size smaller than the session's start is the
-    /// session's own size (xorriso writes that in sessions on files). A copy of the newest superblock at block 0 (what
-    /// xorriso writes on overwritable media) is recognised and not listed twice.
+    /// session's own size (xorriso writes that in sessions on files). A copy of the newest
+    /// superblock at block 0 (what xorriso writes on overwritable media) is recognised and not
+    /// listed twice.
     [[nodiscard]] static std::vector<ImageSession> find_sessions(const Stream& image);
 
     [[nodiscard]] const std::vector<ImageSession>& sessions() const { return m_sessions; }
@@ -149,8 +150,11 @@ public:
     [[nodiscard]] ImageTree read_tree(FsType ns, const ImportProgressHandler& progress = {},
                                       CancellationToken cancel = {}) const;
 
-    /// A stream of a file's bytes (its extents in order).
+    /// A stream of a file's bytes (its extents in order). Data outside the image:
+    /// FileSystemReadConsistency naming the file and the LBA.
     [[nodiscard]] StreamPtr open(const ImageEntry& file) const;
+    /// The same for entry `index` of `tree`; errors name its whole path.
+    [[nodiscard]] StreamPtr open(const ImageTree& tree, u32 index) const;
 
 private:
     StreamPtr m_image;

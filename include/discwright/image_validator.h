@@ -6,10 +6,13 @@
 // an image we wrote can be proved clean.
 
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "discwright/cancellation.h"
+#include "discwright/error.h"
 #include "discwright/stream.h"
 #include "discwright/types.h"
 
@@ -21,11 +24,22 @@ struct ValidationProblem {
         Warning, ///< legal-but-unusual, or a rule most readers do not enforce
     };
     Severity severity = Severity::Error;
-    std::string check;          ///< which rule, e.g. "path-table", "record-length"
-    std::optional<u64> lba;     ///< where, when a block is to blame
-    std::string path;           ///< the image path concerned, when there is one
-    std::string message;        ///< what is wrong, in words
+    std::string check;      ///< which rule: an id of validation_checks(), e.g. "record-length"
+    std::optional<u64> lba; ///< where, when a block is to blame
+    std::string path;       ///< the image path concerned, when there is one
+    std::string message;    ///< what is wrong, in words
 };
+
+/// One rule check() applies. Its id is stable (scripts match on it) and always reported with
+/// the same severity; docs/image-validation.md explains each one.
+struct ValidationCheck {
+    std::string_view id;
+    ValidationProblem::Severity severity;
+    std::string_view summary; ///< the rule, in one line
+};
+
+/// Every check check() may report, in documentation order.
+[[nodiscard]] std::span<const ValidationCheck> validation_checks();
 
 struct ValidationReport {
     std::vector<ValidationProblem> problems;

@@ -4,6 +4,10 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/image_create_command.h"
+#include "cli/image_extract_command.h"
+#include "cli/image_info_command.h"
+#include "cli/image_ls_command.h"
+#include "cli/image_verify_command.h"
 #include "cli/reporter.h"
 
 int main(int argc, char** argv) {
@@ -20,8 +24,14 @@ int main(int argc, char** argv) {
     CLI::App* image = app.add_subcommand("image", "Make and inspect image files");
     image->require_subcommand(1);
     cli::add_image_create_command(*image, global, status);
+    cli::add_image_info_command(*image, global, status);
+    cli::add_image_ls_command(*image, global, status);
+    cli::add_image_extract_command(*image, global, status);
+    cli::add_image_verify_command(*image, global, status);
     // Global flags are accepted after the subcommand too ("image create --json ...").
-    for (CLI::App* sub : {image, image->get_subcommand("create")}) {
+    for (CLI::App* sub : {image, image->get_subcommand("create"), image->get_subcommand("info"),
+                          image->get_subcommand("ls"), image->get_subcommand("extract"),
+                          image->get_subcommand("verify")}) {
         sub->add_flag("--json", global.json, "Machine output: one JSON object per line");
         sub->add_flag("-q,--quiet", global.quiet, "No progress and no summary");
         sub->add_flag("-v,--verbose", global.verbose, "List every mapped name and warning");

@@ -36,12 +36,7 @@ void Reporter::clear_bar() {
 void Reporter::on_event(const Event& event) {
     if (m_mode == OutputMode::Quiet) return;
     if (const auto* p = std::get_if<ProgressEvent>(&event)) {
-        if (m_mode == OutputMode::Json) {
-            auto now = std::chrono::steady_clock::now();
-            if (p->action != ProgressAction::Completed && p->done != p->total &&
-                now - m_last_bar < std::chrono::milliseconds(250))
-                return;
-            m_last_bar = now;
+        if (p->action == ProgressAction::Completed && m_mode == OutputMode::Json) {
             emit_json({{"event", "progress"},
                        {"action", to_string(p->action)},
                        {"done", p->done},
@@ -51,24 +46,8 @@ void Reporter::on_event(const Event& event) {
                        {"current_file", p->current_file}});
             return;
         }
-        if (!m_tty) return;
-        auto now = std::chrono::steady_clock::now();
-        if (now - m_last_bar < std::chrono::milliseconds(100) && p->done != p->total) return;
-        m_last_bar = now;
-        std::string line;
-        if (p->total) {
-            const double f = static_cast<double>(p->done) / static_cast<double>(p->total);
-            const int width = 30, filled = static_cast<int>(f * width);
-            line = fmt::format("\r\033[K[{}{}] {:3.0f}% {} / {} MiB", std::string(filled, '#'),
-                               std::string(width - filled, ' '), f * 100, p->done >> 20,
-                               p->total >> 20);
-            if (p->remaining_seconds >= 0)
-                line += fmt::format("  {:.0f} s left", p->remaining_seconds);
-        } else {
-            line = fmt::format("\r\033[K{}: {} items", to_string(p->action), p->done);
-        }
-        std::fputs(line.c_str(), stderr);
-        m_bar_shown = true;
+        progress(to_string(p->action), p->done, p->total, p->elapsed_seconds, p->remaining_seconds,
+                 p->current_file);
         return;
     }
     if (std::get_if<FileProgressEvent>(&event)) return; // the bar shows the overall figure
@@ -102,6 +81,43 @@ void Reporter::on_event(const Event& event) {
             fmt::print(stderr, "discwright: warning: {}\n", w->message);
         }
     }
+}
+
+void Reporter::progress(std::string_view action, u64 done, u64 total, double elapsed_seconds,
+                        double remaining_seconds, const std::string& current_file) {
+    if (m_mode == OutputMode::Quiet) return;
+    auto now = std::chrono::steady_clock::now();
+    if (m_mode == OutputMode::Json) {
+        if (done != total && now - m_last_bar < std::chrono::milliseconds(250)) return;
+        m_last_bar = now;
+        emit_json({{"event", "progress"},
+                   {"action", action},
+                   {"done", done},
+                   {"total", total},
+                   {"elapsed_seconds", elapsed_seconds},
+                   {"remaining_seconds", remaining_seconds},
+                   {"current_file", current_file}});
+        return;
+    }
+    if (!m_tty) return;
+    if (now - m_last_bar < std::chrono::milliseconds(100) && done != total) return;
+    m_last_bar = now;
+    std::string line;
+    if (total) {
+        const double f = static_cast<double>(done) / static_cast<double>(total);
+        const int width = 30, filled = static_cast<int>(f * width);
+        line = fmt::format("\r\033[K[{}{}] {:3.0f}% {} / {} MiB", std::string(filled, '#'),
+                           std::string(width - filled, ' '), f * 100, done >> 20, total >> 20);
+        if (remaining_seconds >= 0) line += fmt::format("  {:.0f} s left", remaining_seconds);
+    } else {
+        line = fmt::format("\r\033[K{}: {} items", action, done);
+    }
+    std::fputs(line.c_str(), stderr);
+    m_bar_shown = true;
+}
+
+void Reporter::json_line(const json& j) {
+    if (m_mode == OutputMode::Json) emit_json(j);
 }
 
 void Reporter::result(const json& result, const std::string& summary) {

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <map>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -25,6 +26,12 @@ public:
     void on_event(const Event& e);
     /// The final result object (JSON) or summary line (human).
     void result(const nlohmann::json& result, const std::string& summary);
+    /// One more JSON line on standard output (--json only), e.g. a problem found by a check.
+    void json_line(const nlohmann::json& j);
+    /// Progress of an action named in words: the bar on a terminal, or a "progress" line at
+    /// most four times a second with --json (the last one, done == total, always).
+    void progress(std::string_view action, u64 done, u64 total, double elapsed_seconds,
+                  double remaining_seconds, const std::string& current_file);
     /// Prints the error and returns the exit status for it.
     int error(const Error& e);
     int internal_error(const std::exception& e);

@@ -15,34 +15,47 @@ bool BlockSource::contains(u64 lba, u64 bytes) const {
     return bytes <= size - lba * block_size;
 }
 
-std::vector<std::byte> BlockSource::read(u64 lba, u64 bytes, std::string_view what) const {
+namespace {
+
+[[noreturn]] void read_failure(std::string message, u64 lba, const std::string& path) {
+    Error e(ErrorCode::ImportReadFailure, std::move(message));
+    e.with_lba(lba);
+    if (!path.empty()) e.with_path(path);
+    throw e;
+}
+
+} // namespace
+
+std::vector<std::byte> BlockSource::read(u64 lba, u64 bytes, std::string_view what,
+                                         const std::string& path) const {
+    // Checked before the buffer exists: a length taken from the image never sizes an
+    // allocation larger than the image.
     if (!contains(lba, bytes))
         damaged(fmt::format("{} at LBA {} ({} bytes) lies past the end of the image ({} blocks)",
                             what, lba, bytes, blocks()),
-                lba);
+                lba, path);
     std::vector<std::byte> out(bytes);
-    read_into(lba, out, what);
+    read_into(lba, out, what, path);
     return out;
 }
 
-void BlockSource::read_into(u64 lba, std::span<std::byte> out, std::string_view what) const {
+void BlockSource::read_into(u64 lba, std::span<std::byte> out, std::string_view what,
+                            const std::string& path) const {
     if (!contains(lba, out.size()))
         damaged(fmt::format("{} at LBA {} ({} bytes) lies past the end of the image ({} blocks)",
                             what, lba, out.size(), blocks()),
-                lba);
+                lba, path);
     std::size_t got = 0;
     try {
         got = m_image->read_at(lba * block_size, out);
     } catch (const Error& e) {
-        throw Error(ErrorCode::ImportReadFailure,
-                    fmt::format("cannot read {} at LBA {}: {}", what, lba, e.message()))
-            .with_lba(lba);
+        read_failure(fmt::format("cannot read {} at LBA {}: {}", what, lba, e.message()), lba,
+                     path);
     }
     if (got != out.size())
-        throw Error(
-            ErrorCode::ImportReadFailure,
-            fmt::format("cannot read {} at LBA {}: {} of {} bytes", what, lba, got, out.size()))
-            .with_lba(lba);
+        read_failure(
+            fmt::format("cannot read {} at LBA {}: {} of {} bytes", what, lba, got, out.size()),
+            lba, path);
 }
 
 } // namespace discwright::fs::import

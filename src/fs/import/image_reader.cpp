@@ -15,8 +15,13 @@ namespace discwright {
 std::string ImageTree::path(u32 index) const {
     if (index == 0) return "/";
     std::vector<u32> chain;
-    for (u32 i = index; i != 0; i = m_entries.at(i).parent)
+    for (u32 i = index; i != 0; i = m_entries.at(i).parent) {
+        // read_tree puts parents first; a tree made by hand may not, or may loop.
+        if (chain.size() >= m_entries.size())
+            throw Error(ErrorCode::InvalidParam,
+                        fmt::format("image tree: entry {} has a loop in its parents", index));
         chain.push_back(i);
+    }
     std::string p;
     for (auto it = chain.rbegin(); it != chain.rend(); ++it)
         p += "/" + m_entries[*it].name;
@@ -35,6 +40,7 @@ std::optional<u32> ImageTree::find(std::string_view path) const {
         path = slash == std::string_view::npos ? std::string_view{} : path.substr(slash);
         const ImageEntry& dir = m_entries[at];
         if (dir.type != FsiItemType::Directory) return std::nullopt;
+        if (u64{dir.first_child} + dir.child_count > m_entries.size()) return std::nullopt;
         const auto begin = m_entries.begin() + dir.first_child;
         const auto end = begin + dir.child_count;
         auto it = std::lower_bound(
@@ -88,6 +94,12 @@ ImageReader::ImageReader(StreamPtr image, ReaderOptions options) : m_image(std::
                 .with_lba(16);
         m_session = m_sessions.back();
         set = fs::import::read_descriptor_set(source, m_session.start_block);
+        if (!set)
+            throw Error(ErrorCode::DataStreamInconsistency,
+                        fmt::format("{}: the volume descriptors of the session at LBA {} are gone "
+                                    "(the image changed while it was read)",
+                                    m_image->description(), m_session.start_block))
+                .with_lba(m_session.start_block + 16);
     }
     m_session.file_systems = FsType::Iso9660;
     if (set->joliet) m_session.file_systems = m_session.file_systems | FsType::Joliet;
@@ -139,16 +151,31 @@ ImageTree ImageReader::read_tree(FsType ns, const ImportProgressHandler& progres
                                 m_image->description(), m_session.start_block, to_string(ns),
                                 to_string(m_session.file_systems)));
     fs::import::BlockSource source(*m_image);
-    auto set = fs::import::read_descriptor_set(source, m_session.start_block);
-    const auto& vd = ns == FsType::Joliet         ? *set->joliet
-                     : ns == FsType::Iso9660_1999 ? *set->enhanced
-                                                  : *set->primary;
-    fs::import::TreeRequest request{ns, fs::import::root_record(vd)};
+    // Read again, not kept: the stream is the truth, and a file may have changed since.
+    const auto set = fs::import::read_descriptor_set(source, m_session.start_block);
+    const std::optional<fs::iso9660::VolumeDescriptor>* vd = nullptr;
+    if (set)
+        vd = ns == FsType::Joliet         ? &set->joliet
+             : ns == FsType::Iso9660_1999 ? &set->enhanced
+                                          : &set->primary;
+    if (!vd || !vd->has_value())
+        throw Error(ErrorCode::DataStreamInconsistency,
+                    fmt::format("{}: the {} volume descriptor of the session at LBA {} is gone "
+                                "(the image changed while it was read)",
+                                m_image->description(), to_string(ns), m_session.start_block))
+            .with_lba(m_session.start_block + 16);
+    fs::import::TreeRequest request{ns, fs::import::root_record(**vd)};
     return fs::import::read_tree(source, request, progress, cancel);
 }
 
 StreamPtr ImageReader::open(const ImageEntry& file) const {
     return std::make_shared<fs::import::ExtentStream>(m_image, file.extents, file.size, file.name);
+}
+
+StreamPtr ImageReader::open(const ImageTree& tree, u32 index) const {
+    const ImageEntry& file = tree.at(index);
+    return std::make_shared<fs::import::ExtentStream>(m_image, file.extents, file.size,
+                                                      tree.path(index));
 }
 
 } // namespace discwright

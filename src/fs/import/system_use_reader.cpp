@@ -8,9 +8,6 @@ namespace discwright::fs::import {
 
 namespace {
 
-constexpr int max_continuations = 64; // CE hops per record
-constexpr u64 max_continuation_bytes = 64 * 1024;
-
 u32 le32(const std::byte* p) {
     return static_cast<u32>(p[0]) | static_cast<u32>(p[1]) << 8 | static_cast<u32>(p[2]) << 16 |
            static_cast<u32>(p[3]) << 24;
@@ -35,31 +32,56 @@ std::optional<SpEntry> find_sp(std::span<const std::byte> su) {
     return SpEntry{static_cast<u8>(su[6])};
 }
 
-RockRidge SystemUseReader::read(std::span<const std::byte> su, u8 skip, const std::string& path,
+RockRidge SystemUseReader::read(std::span<const std::byte> su, u8 skip, const RecordPath& path,
                                 u64 lba) {
     RockRidge rr;
     m_symlink_open = false;
+    m_record_continuation = 0;
     if (su.size() > skip) parse(su.subspan(skip), rr, path, lba, 0);
     return rr;
 }
 
 std::span<const std::byte> SystemUseReader::continuation(u64 lba, u64 offset, u64 length,
-                                                         const std::string& path) {
-    if (length > max_continuation_bytes)
-        damaged(fmt::format("'{}': continuation area of {} bytes at LBA {} is too large", path,
-                            length, lba),
-                lba, path);
+                                                         const RecordPath& path, u64 from_lba) {
+    // SUSP 5.1: the CE at `from_lba` names `length` bytes at `offset` into block `lba`.
+    m_record_continuation += length;
+    if (m_record_continuation > max_continuation_bytes)
+        damaged(fmt::format("'{}': continuation areas from LBA {} add up to {} bytes (at most {}); "
+                            "the last is {} bytes at LBA {}",
+                            path, from_lba, m_record_continuation, max_continuation_bytes, length,
+                            lba),
+                from_lba, path.str());
     const u64 first = lba + offset / block_size;
     const u64 in_block = offset % block_size;
     const u64 blocks = (in_block + length + block_size - 1) / block_size;
-    if (m_cached_lba != first || m_cached.size() < blocks * block_size) {
-        m_cached = m_image->read(first, blocks * block_size, "Rock Ridge continuation area");
+    const bool cached = m_cached_lba == first && m_cached.size() >= blocks * block_size;
+    // A hop that chains on holds a CE (28 bytes), so the hops are bounded too.
+    const u64 cost = length + (cached ? 0 : blocks * block_size);
+    if (cost > m_continuation_budget)
+        damaged(fmt::format("'{}': continuation area of {} bytes at LBA {} (named at LBA {}) is "
+                            "more than the image holds: continuation areas shared or looping",
+                            path, length, first, from_lba),
+                from_lba, path.str());
+    m_continuation_budget -= cost;
+    if (!cached) {
+        if (!m_image->contains(first, blocks * block_size))
+            damaged(fmt::format("'{}': Rock Ridge continuation area (named at LBA {}) at LBA {} "
+                                "({} bytes) lies past the end of the image ({} blocks)",
+                                path, from_lba, first, blocks * block_size, m_image->blocks()),
+                    first, path.str());
+        m_cached_lba = ~u64{0}; // nothing cached if the read fails
+        try {
+            m_cached = m_image->read(first, blocks * block_size, "Rock Ridge continuation area");
+        } catch (Error& e) {
+            e.with_path(path.str());
+            throw;
+        }
         m_cached_lba = first;
     }
     return std::span<const std::byte>(m_cached).subspan(in_block, length);
 }
 
-void SystemUseReader::parse(std::span<const std::byte> area, RockRidge& rr, const std::string& path,
+void SystemUseReader::parse(std::span<const std::byte> area, RockRidge& rr, const RecordPath& path,
                             u64 lba, int depth) {
     std::optional<std::array<u32, 3>> ce;
     std::size_t pos = 0;
@@ -72,14 +94,14 @@ void SystemUseReader::parse(std::span<const std::byte> area, RockRidge& rr, cons
                                 "bytes left",
                                 path, static_cast<char>(e[0]), static_cast<char>(e[1]), lba, len,
                                 e.size()),
-                    lba, path);
+                    lba, path.str());
         const auto d = e.subspan(4, len - 4); // the entry's data
         const auto need = [&](std::size_t n) {
             if (d.size() < n)
                 damaged(fmt::format("'{}': {}{} entry at LBA {} is {} bytes, {} needed", path,
                                     static_cast<char>(e[0]), static_cast<char>(e[1]), lba, len,
                                     n + 4),
-                        lba, path);
+                        lba, path.str());
         };
         if (sig(e, "ST")) break;
         if (sig(e, "CE")) {
@@ -103,6 +125,11 @@ void SystemUseReader::parse(std::span<const std::byte> area, RockRidge& rr, cons
             const u8 flags = static_cast<u8>(d[0]);
             if (!(flags & 0x06)) { // not "." or ".."
                 if (!rr.name) rr.name.emplace();
+                if (rr.name->size() + d.size() - 1 > max_rock_ridge_name_bytes)
+                    damaged(fmt::format("'{}': Rock Ridge name (NM) at LBA {} is longer than {} "
+                                        "bytes",
+                                        path, lba, max_rock_ridge_name_bytes),
+                            lba, path.str());
                 *rr.name += text(d.subspan(1));
             }
         } else if (sig(e, "SL")) {
@@ -118,7 +145,7 @@ void SystemUseReader::parse(std::span<const std::byte> area, RockRidge& rr, cons
                     damaged(fmt::format("'{}': SL component of {} bytes overruns its entry at "
                                         "LBA {}",
                                         path, clen, lba),
-                            lba, path);
+                            lba, path.str());
                 const bool separate = !m_symlink_open && !t.empty() && t.back() != '/';
                 if (cflags & 0x08) { // ROOT
                     t = "/";
@@ -131,6 +158,11 @@ void SystemUseReader::parse(std::span<const std::byte> area, RockRidge& rr, cons
                     else
                         t += text(d.subspan(c + 2, clen));
                 }
+                if (t.size() > max_symlink_target_bytes)
+                    damaged(fmt::format("'{}': symlink target (SL) at LBA {} is longer than {} "
+                                        "bytes",
+                                        path, lba, max_symlink_target_bytes),
+                            lba, path.str());
                 m_symlink_open = cflags & 0x01;
                 c += 2 + clen;
             }
@@ -179,9 +211,9 @@ void SystemUseReader::parse(std::span<const std::byte> area, RockRidge& rr, cons
         if (depth >= max_continuations)
             damaged(fmt::format("'{}': more than {} continuation areas (a CE loop?) from LBA {}",
                                 path, max_continuations, lba),
-                    lba, path);
+                    lba, path.str());
         const auto [ce_lba, ce_offset, ce_length] = *ce;
-        const auto next = continuation(ce_lba, ce_offset, ce_length, path);
+        const auto next = continuation(ce_lba, ce_offset, ce_length, path, lba);
         // parse() may refill the cache: work on a copy.
         const std::vector<std::byte> copy(next.begin(), next.end());
         parse(copy, rr, path, ce_lba, depth + 1);

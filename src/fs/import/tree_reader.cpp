@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <limits>
 #include <unordered_set>
 
 #include <sys/stat.h>
@@ -60,7 +61,8 @@ public:
     TreeBuilder(const BlockSource& image, const TreeRequest& request,
                 const ImportProgressHandler& progress, const CancellationToken& cancel)
         : m_image(image), m_request(request), m_progress(progress), m_cancel(cancel),
-          m_rr_enabled(request.ns == FsType::RockRidge), m_su(image) {}
+          m_rr_enabled(request.ns == FsType::RockRidge), m_su(image),
+          m_directory_budget(image.stream().size()) {}
 
     ImageTree build() {
         ImageEntry root;
@@ -71,7 +73,7 @@ public:
         set_plain_attributes(root, m_request.root);
         m_entries.push_back(std::move(root));
         m_visited.insert(lba);
-        m_pending.push_back({0, 0});
+        m_pending.push_back({0, 0, 0});
         while (!m_pending.empty()) {
             m_cancel.throw_if_cancelled();
             const Pending p = m_pending.front();
@@ -85,6 +87,7 @@ private:
     struct Pending {
         u32 index;
         u32 depth;
+        u64 path_bytes; // the length of its path; 0 for the root ("/" adds nothing)
     };
 
     std::string path_of(u32 index) const {
@@ -105,8 +108,19 @@ private:
         e.mode = e.type == FsiItemType::Directory ? (S_IFDIR | 0555) : (S_IFREG | 0444);
     }
 
-    static void apply_rock_ridge(ImageEntry& e, const RockRidge& rr, bool directory) {
+    /// `directory`: the record is a folder (ECMA-119 9.1.6 bit 1, or a Rock Ridge CL).
+    static void apply_rock_ridge(ImageEntry& e, const RockRidge& rr, bool directory,
+                                 const RecordPath& path, u64 lba) {
         if (rr.mode) {
+            // RRIP 4.1.1: the file type in PX agrees with the record. A file that claims to be
+            // a folder would be read as one without an extent to read.
+            const u32 type = *rr.mode & S_IFMT;
+            if (directory ? (type != 0 && type != S_IFDIR) : type == S_IFDIR)
+                damaged(fmt::format("'{}': the {} record at LBA {} has the Rock Ridge mode {:o} "
+                                    "(PX), which says {}",
+                                    path, directory ? "folder" : "file", lba, *rr.mode,
+                                    directory ? "it is not a folder" : "it is a folder"),
+                        lba, path.str());
             e.mode = *rr.mode;
             if (!directory) e.type = type_of_mode(*rr.mode);
         }
@@ -126,8 +140,20 @@ private:
     }
 
     /// The first record of a directory extent (its "."), for the size of a relocated folder.
-    iso9660::DirectoryRecordHeader dot_record(u64 lba, const std::string& path) {
-        const auto block = m_image.read(lba, block_size, fmt::format("folder '{}'", path));
+    iso9660::DirectoryRecordHeader dot_record(u64 lba, const RecordPath& record) {
+        if (!m_image.contains(lba, block_size))
+            damaged(fmt::format("folder '{}': LBA {} (a Rock Ridge CL target) lies past the end "
+                                "of the image ({} blocks)",
+                                record, lba, m_image.blocks()),
+                    lba, record.str());
+        std::vector<std::byte> block;
+        try {
+            block = m_image.read(lba, block_size, "Rock Ridge CL target");
+        } catch (Error& e) {
+            e.with_path(record.str());
+            throw;
+        }
+        const std::string path = record.str(); // a CL costs a block read already
         DirectoryExtent extent(block, lba, path);
         auto dot = extent.next();
         if (!dot || !dot->is_dot())
@@ -139,14 +165,22 @@ private:
     }
 
     void read_directory(const Pending& p) {
-        const std::string dir_path = path_of(p.index);
+        const std::string dir_path = path_of(p.index); // at most max_path_bytes
         const u64 lba = m_entries[p.index].extents.at(0).lba;
         const u64 bytes = m_entries[p.index].size;
         if (bytes > max_directory_bytes)
             damaged(fmt::format("folder '{}' at LBA {} claims {} bytes of records (more than {})",
                                 dir_path, lba, bytes, max_directory_bytes),
                     lba, dir_path);
-        const auto data = m_image.read(lba, bytes, fmt::format("folder '{}'", dir_path));
+        // Past the end of the image: read() says so, before allocating. Inside it, the
+        // folders read so far and this one may not add up to more than the image.
+        if (m_image.contains(lba, bytes) && bytes > m_directory_budget)
+            damaged(fmt::format("folder '{}' at LBA {}: its {} bytes of records bring the tree's "
+                                "folders past the image's {} bytes (directory extents overlap)",
+                                dir_path, lba, bytes, m_image.stream().size()),
+                    lba, dir_path);
+        const auto data = m_image.read(lba, bytes, fmt::format("folder '{}'", dir_path), dir_path);
+        m_directory_budget -= bytes;
         if (m_progress)
             m_progress({m_request.ns, dir_path == "/" ? "/" : dir_path + "/", m_dirs_done, 0,
                         m_files_done});
@@ -161,8 +195,8 @@ private:
                 if (auto sp = find_sp(r->system_use)) {
                     m_skip = sp->skip;
                     m_root_rr = true;
-                    RockRidge rr = m_su.read(r->system_use, 0, "/", r->lba);
-                    apply_rock_ridge(m_entries[0], rr, true);
+                    RockRidge rr = m_su.read(r->system_use, 0, {"/", {}}, r->lba);
+                    apply_rock_ridge(m_entries[0], rr, true, {"/", {}}, r->lba);
                 }
             }
             first = false;
@@ -180,7 +214,10 @@ private:
             pending_multi.clear();
 
             RockRidge rr;
-            if (use_rr) rr = m_su.read(r->system_use, m_skip, dir_path, r->lba);
+            if (use_rr) {
+                const std::string id = decode_name(r->identifier, m_request.ns, r->is_directory());
+                rr = m_su.read(r->system_use, m_skip, {dir_path, id}, r->lba);
+            }
             if (rr.relocated) continue; // shown where its CL placeholder is
 
             ImageEntry e;
@@ -188,16 +225,16 @@ private:
             bool directory = r->is_directory();
             u64 dir_lba = r->location();
             u64 dir_bytes = r->data_length();
-            if (rr.child_link) {
-                directory = true;
-                dir_lba = *rr.child_link;
-                dir_bytes = dot_record(dir_lba, dir_path).data_length.value();
-            }
-            e.type = directory ? FsiItemType::Directory : FsiItemType::File;
+            if (rr.child_link) directory = true;
             e.name = (use_rr && rr.name) ? *rr.name
                                          : decode_name(r->identifier, m_request.ns, directory);
+            if (rr.child_link) {
+                dir_lba = *rr.child_link;
+                dir_bytes = dot_record(dir_lba, {dir_path, e.name}).data_length.value();
+            }
+            e.type = directory ? FsiItemType::Directory : FsiItemType::File;
             set_plain_attributes(e, r->header);
-            if (use_rr) apply_rock_ridge(e, rr, directory);
+            if (use_rr) apply_rock_ridge(e, rr, directory, {dir_path, e.name}, r->lba);
             if (directory) {
                 e.size = dir_bytes;
                 e.extents.push_back({dir_lba, dir_bytes});
@@ -215,6 +252,10 @@ private:
 
         std::stable_sort(children.begin(), children.end(),
                          [](const ImageEntry& a, const ImageEntry& b) { return a.name < b.name; });
+        if (children.size() > std::numeric_limits<u32>::max() - m_entries.size())
+            damaged(fmt::format("folder '{}' at LBA {}: more than {} entries in the tree", dir_path,
+                                lba, std::numeric_limits<u32>::max()),
+                    lba, dir_path);
         const u32 first_child = static_cast<u32>(m_entries.size());
         m_entries[p.index].first_child = first_child;
         m_entries[p.index].child_count = static_cast<u32>(children.size());
@@ -222,16 +263,22 @@ private:
             const u32 index = static_cast<u32>(m_entries.size());
             if (c.type == FsiItemType::Directory) {
                 const u64 child_lba = c.extents.at(0).lba;
+                const RecordPath path{dir_path, c.name};
                 if (!m_visited.insert(child_lba).second)
-                    damaged(fmt::format("folder '{}/{}' points at LBA {}, a folder already read "
+                    damaged(fmt::format("folder '{}' points at LBA {}, a folder already read "
                                         "(a directory loop)",
-                                        dir_path == "/" ? "" : dir_path, c.name, child_lba),
-                            child_lba, dir_path);
+                                        path, child_lba),
+                            child_lba, path.str());
                 if (p.depth + 1 > max_tree_depth)
-                    damaged(fmt::format("folder '{}' is nested more than {} levels deep", dir_path,
+                    damaged(fmt::format("folder '{}' is nested more than {} levels deep", path,
                                         max_tree_depth),
-                            child_lba, dir_path);
-                m_pending.push_back({index, p.depth + 1});
+                            child_lba, path.str());
+                const u64 path_bytes = p.path_bytes + 1 + c.name.size();
+                if (path_bytes > max_path_bytes)
+                    damaged(fmt::format("folder '{}' at LBA {} has a path longer than {} bytes",
+                                        path, child_lba, max_path_bytes),
+                            child_lba, path.str());
+                m_pending.push_back({index, p.depth + 1, path_bytes});
             } else {
                 ++m_files_done;
             }
@@ -250,6 +297,7 @@ private:
     std::vector<ImageEntry> m_entries;
     std::deque<Pending> m_pending;
     std::unordered_set<u64> m_visited;
+    u64 m_directory_budget; // bytes of directory extents the image still justifies
     u64 m_dirs_done = 0, m_files_done = 0;
 };
 
