@@ -53,6 +53,9 @@ struct ImageEntry {
     u32 links = 1;
     u64 device = 0; ///< PN: major << 32 | minor
     std::string symlink_target;
+    /// Rock Ridge ZF: the data is zisofs-compressed. discwright lists such files with their
+    /// recorded (compressed) size and refuses to read them (FileSystemFeatureNotSupported).
+    bool zisofs = false;
 };
 
 /// A namespace's tree. Entry 0 is the root; every folder's children are contiguous.

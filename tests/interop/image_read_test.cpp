@@ -383,6 +383,22 @@ TEST_F(ReadForeignImage, GenisoimageRockRidgeAndJoliet) {
     judge_rock_ridge_image(image, m_work.path(), Manifest::of_tree(tree.path()));
 }
 
+TEST_F(ReadForeignImage, ZisofsCompressedFilesAreListedButNotExtracted) {
+    TempTree tree{{"z/big.txt", std::string(200000, 'z')}, {"z/small.txt", "plain\n"}};
+    const fs::path image = path("zisofs.iso");
+    made(run({"xorriso", "-outdev", image.string(), "-map", tree.path().string() + "/z", "/z",
+              "-zisofs", "default", "-set_filter_r", "--zisofs", "/z/big.txt", "--", "-commit"}),
+         image);
+    const Listing ours = discwright_ls(image);
+    ASSERT_TRUE(ours.count("z/big.txt")) << dump(ours);
+    const fs::path dir = m_work.path() / "z-out";
+    RunResult x = run_discwright({"image", "extract", image.string(), dir.string()});
+    EXPECT_EQ(x.exit_status, 2) << x.describe();
+    EXPECT_NE(x.err.find("zisofs"), std::string::npos) << x.err;
+    EXPECT_NE(x.err.find("/z/big.txt"), std::string::npos) << x.err;
+    EXPECT_FALSE(fs::exists(dir / "z" / "big.txt")) << "compressed bytes must not be written";
+}
+
 TEST_F(ReadForeignImage, ExtractingAgainRefusesExistingFilesUnlessOverwriting) {
     TempTree tree{{"a.txt", "new\n"}, {"sub/b.txt", "b\n"}};
     const fs::path image = path("x.iso");

@@ -176,6 +176,13 @@ private:
             problem(ErrorCode::FileSystemReadConsistency, path,
                     fmt::format("symlink '{}' has an empty target or one holding NUL", path));
         if (e.type != FsiItemType::File) return;
+        if (e.zisofs) {
+            problem(ErrorCode::FileSystemFeatureNotSupported, path,
+                    fmt::format("'{}' is zisofs-compressed (Rock Ridge ZF), which discwright does "
+                                "not decompress",
+                                path));
+            return;
+        }
         const u64 image_bytes = m_image.size();
         u64 held = 0;
         for (const auto& x : e.extents) {

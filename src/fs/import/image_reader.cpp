@@ -168,12 +168,27 @@ ImageTree ImageReader::read_tree(FsType ns, const ImportProgressHandler& progres
     return fs::import::read_tree(source, request, progress, cancel);
 }
 
+namespace {
+
+void refuse_compressed(const ImageEntry& file, const std::string& path) {
+    if (file.zisofs)
+        throw Error(ErrorCode::FileSystemFeatureNotSupported,
+                    fmt::format("'{}' is zisofs-compressed (Rock Ridge ZF), which discwright does "
+                                "not decompress",
+                                path))
+            .with_path(path);
+}
+
+} // namespace
+
 StreamPtr ImageReader::open(const ImageEntry& file) const {
+    refuse_compressed(file, file.name);
     return std::make_shared<fs::import::ExtentStream>(m_image, file.extents, file.size, file.name);
 }
 
 StreamPtr ImageReader::open(const ImageTree& tree, u32 index) const {
     const ImageEntry& file = tree.at(index);
+    refuse_compressed(file, tree.path(index));
     return std::make_shared<fs::import::ExtentStream>(m_image, file.extents, file.size,
                                                       tree.path(index));
 }

@@ -188,6 +188,7 @@ private:
 
         DirectoryExtent extent(data, lba, dir_path);
         std::vector<ImageEntry> children;
+        children.reserve(std::min<u64>(bytes / 34, 4096)); // 34: the shortest record
         std::string pending_multi; // identifier of a file whose next extent follows
         bool first = true;
         while (auto r = extent.next()) {
@@ -226,7 +227,7 @@ private:
             u64 dir_lba = r->location();
             u64 dir_bytes = r->data_length();
             if (rr.child_link) directory = true;
-            e.name = (use_rr && rr.name) ? *rr.name
+            e.name = (use_rr && rr.name) ? std::move(*rr.name)
                                          : decode_name(r->identifier, m_request.ns, directory);
             if (rr.child_link) {
                 dir_lba = *rr.child_link;
@@ -235,6 +236,7 @@ private:
             e.type = directory ? FsiItemType::Directory : FsiItemType::File;
             set_plain_attributes(e, r->header);
             if (use_rr) apply_rock_ridge(e, rr, directory, {dir_path, e.name}, r->lba);
+            e.zisofs = rr.zisofs && !directory;
             if (directory) {
                 e.size = dir_bytes;
                 e.extents.push_back({dir_lba, dir_bytes});
