@@ -9,6 +9,8 @@
 
 #include <sys/stat.h>
 
+#include <fmt/compile.h>
+
 #include "cli/image_reading.h"
 
 namespace discwright::cli {
@@ -188,31 +190,33 @@ private:
 
     static void long_item(std::string& out, const ImageEntry& e) {
         const bool device = e.type == FsiItemType::CharDevice || e.type == FsiItemType::BlockDevice;
+        // Format strings are compiled: a listing formats one line per file.
         const std::string size = device
                                      ? fmt::format("{}, {}", e.device >> 32, e.device & 0xffffffffu)
                                      : std::to_string(e.size);
-        fmt::format_to(std::back_inserter(out), "{} {:>3} {:>5} {:>5} {:>12} {} ", mode_text(e),
-                       e.links, e.uid, e.gid, size, iso_time(e.modify_time));
+        fmt::format_to(std::back_inserter(out), FMT_COMPILE("{} {:>3} {:>5} {:>5} {:>12} {} "),
+                       mode_text(e), e.links, e.uid, e.gid, size, iso_time(e.modify_time));
     }
 
     static void json_item(std::string& out, const ImageEntry& e, const std::string& path) {
         auto o = std::back_inserter(out);
-        fmt::format_to(o, "{{\"atime\":{},\"ctime\":{},\"event\":\"entry\",\"extents\":[",
+        fmt::format_to(o,
+                       FMT_COMPILE("{{\"atime\":{},\"ctime\":{},\"event\":\"entry\",\"extents\":["),
                        e.access_time, e.attribute_time);
         for (std::size_t i = 0; i < e.extents.size(); ++i)
-            fmt::format_to(o, "{}{{\"bytes\":{},\"lba\":{}}}", i ? "," : "", e.extents[i].bytes,
-                           e.extents[i].lba);
+            fmt::format_to(o, FMT_COMPILE("{}{{\"bytes\":{},\"lba\":{}}}"), i ? "," : "",
+                           e.extents[i].bytes, e.extents[i].lba);
         fmt::format_to(o,
-                       "],\"gid\":{},\"hidden\":{},\"links\":{},\"mode\":{},\"mtime\":{},"
-                       "\"path\":",
+                       FMT_COMPILE("],\"gid\":{},\"hidden\":{},\"links\":{},\"mode\":{},"
+                                   "\"mtime\":{},\"path\":"),
                        e.gid, e.hidden, e.links, e.mode & 07777, e.modify_time);
         append_json_string(out, path);
-        fmt::format_to(o, ",\"size\":{},\"target\":", e.size);
+        fmt::format_to(o, FMT_COMPILE(",\"size\":{},\"target\":"), e.size);
         if (e.type == FsiItemType::Symlink)
             append_json_string(out, e.symlink_target);
         else
             out += "null";
-        fmt::format_to(o, ",\"type\":\"{}\",\"uid\":{}}}\n", type_name(e.type), e.uid);
+        fmt::format_to(o, FMT_COMPILE(",\"type\":\"{}\",\"uid\":{}}}\n"), type_name(e.type), e.uid);
     }
 
     const LsOptions& m_options;

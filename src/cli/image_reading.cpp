@@ -62,7 +62,19 @@ SignalCancellation::~SignalCancellation() {
     g_cancel = nullptr;
 }
 
+std::string format_iso_time(UnixTime t);
+
 std::string iso_time(UnixTime t) {
+    // Files of one folder mostly share a time: the last one formatted is kept.
+    thread_local UnixTime last_time = 0;
+    thread_local std::string last_text;
+    if (t == last_time && !last_text.empty()) return last_text;
+    last_time = t;
+    last_text = format_iso_time(t);
+    return last_text;
+}
+
+std::string format_iso_time(UnixTime t) {
     const std::time_t tt = static_cast<std::time_t>(t);
     std::tm tm{};
     if (!::gmtime_r(&tt, &tm)) return std::to_string(t);
