@@ -199,10 +199,19 @@ TEST(CorruptImage, DirectoryLengthPastTheEndFailsBeforeReading) {
     Patchable image = sample();
     const ImageExtent docs = folder(image, FsType::Iso9660, "/DOCS");
     const auto r = image.record(folder(image, FsType::Iso9660, "/"), "DOCS");
-    // 200 MiB of records: under the per-folder limit, far past the end of the image.
-    image.put_lebe32(r.at + kDataLength, 200u << 20);
-    auto e = expect_damaged(image, FsType::Iso9660, docs.lba, "/DOCS");
-    EXPECT_NE(e.message().find("209715200 bytes"), std::string::npos) << e.what();
+    // 256 MiB of records (the per-folder limit) in a 100 MiB image: past its end. The reader
+    // says so before it allocates (run with ASAN_OPTIONS=max_allocation_size_mb=64 to see).
+    image.put_lebe32(r.at + kDataLength, 256u << 20);
+    auto big = std::make_shared<ConcatStream>(
+        std::vector<StreamPtr>{image.stream(), std::make_shared<ZeroStream>(u64{100} << 20)});
+    ImageReader reader(big);
+    auto e = test::expect_error(ErrorCode::FileSystemReadConsistency,
+                                [&] { (void)reader.read_tree(FsType::Iso9660); });
+    EXPECT_EQ(e.context().lba, docs.lba);
+    EXPECT_EQ(e.context().path, "/DOCS");
+    EXPECT_NE(e.message().find("268435456 bytes) lies past the end of the image"),
+              std::string::npos)
+        << e.what();
 }
 
 TEST(CorruptImage, DirectoryLengthOverTheLimitInALargeImage) {

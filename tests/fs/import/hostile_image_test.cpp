@@ -153,7 +153,7 @@ TEST(HostileImage, FolderPathLongerThanTheLimit) {
 
 TEST(HostileImage, OverlappingFoldersCannotMultiplyTheImage) {
     // The root lists 40 folders; folder k starts at block 18 + k and claims every block to the
-    // end. Each is read once, but together they are 20 times the image: the reader stops when
+    // end. Each is read once, but together they claim 14 times the image: the reader stops when
     // the folders it read add up to more than the image, instead of listing the same records
     // over and over (quadratic in the image's size).
     constexpr u32 first = 18, count = 40;
