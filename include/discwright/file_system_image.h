@@ -297,8 +297,8 @@ public:
     /// in this image win name collisions; a file where a folder is imported (or the reverse)
     /// is ImportDirectoryExistsAsFile / ImportFileExistsAsDirectory naming the path. Atomic:
     /// on failure the image is as before. Sets session_start_block to the end of the reader's
-    /// last session (or of its stream, when that is later) and file_systems to the namespaces the session had (those discwright
-    /// writes).
+    /// last session (or of its stream, when that is later) and file_systems to the namespaces the
+    /// session had (those discwright writes).
     void import_specific_file_system(const ImageReader& reader, FsType ns,
                                      const ImportProgressHandler& progress = {},
                                      CancellationToken cancel = {});
