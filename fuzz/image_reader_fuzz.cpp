@@ -19,31 +19,15 @@
 #include "discwright/error.h"
 #include "discwright/image_reader.h"
 #include "discwright/stream.h"
+#include "fuzz_image_input.h"
 
 using namespace discwright;
 
 namespace {
 
-constexpr std::size_t block = 2048;
-constexpr std::size_t system_area = 16 * block;
-constexpr std::size_t padded_image = 40 * block;
 constexpr std::size_t max_sessions = 4;
 constexpr u64 max_file_bytes = 256 * 1024;       // read per file
 constexpr u64 max_total_bytes = 4 * 1024 * 1024; // read per input
-
-StreamPtr image_of(const std::uint8_t* data, std::size_t size) {
-    std::vector<std::byte> bytes;
-    const bool descriptor_first =
-        size < system_area + block || (size >= 6 && std::memcmp(data + 1, "CD001", 5) == 0);
-    if (descriptor_first) {
-        bytes.resize(std::max(padded_image, system_area + size));
-        if (size) std::memcpy(bytes.data() + system_area, data, size);
-    } else {
-        bytes.resize(size);
-        std::memcpy(bytes.data(), data, size);
-    }
-    return std::make_shared<MemoryStream>(std::move(bytes), "fuzz input");
-}
 
 void check_tree(const ImageTree& tree) {
     if (tree.size() == 0) __builtin_trap();
@@ -114,7 +98,7 @@ void read_session(const StreamPtr& image, std::optional<u64> start, u64& budget)
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    const StreamPtr image = image_of(data, size);
+    const StreamPtr image = fuzz::image_of(data, size);
     std::vector<ImageSession> sessions;
     try {
         sessions = ImageReader::find_sessions(*image);

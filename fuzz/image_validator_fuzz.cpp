@@ -16,28 +16,11 @@
 #include "discwright/error.h"
 #include "discwright/image_validator.h"
 #include "discwright/stream.h"
+#include "fuzz_image_input.h"
 
 using namespace discwright;
 
 namespace {
-
-constexpr std::size_t block = 2048;
-constexpr std::size_t system_area = 16 * block;
-constexpr std::size_t padded_image = 40 * block;
-
-StreamPtr image_of(const std::uint8_t* data, std::size_t size) {
-    std::vector<std::byte> bytes;
-    const bool descriptor_first =
-        size < system_area + block || (size >= 6 && std::memcmp(data + 1, "CD001", 5) == 0);
-    if (descriptor_first) {
-        bytes.resize(std::max(padded_image, system_area + size));
-        if (size) std::memcpy(bytes.data() + system_area, data, size);
-    } else {
-        bytes.resize(size);
-        std::memcpy(bytes.data(), data, size);
-    }
-    return std::make_shared<MemoryStream>(std::move(bytes), "fuzz input");
-}
 
 const ValidationCheck* rule(std::string_view id) {
     for (const auto& c : validation_checks())
@@ -49,7 +32,7 @@ const ValidationCheck* rule(std::string_view id) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     ImageValidator validator;
-    validator.set_stream(image_of(data, size));
+    validator.set_stream(fuzz::image_of(data, size));
     try {
         validator.validate();
     } catch (const Error&) {

@@ -21,8 +21,8 @@ void check(const NameRules& rules, const std::vector<std::string>& names, bool u
            std::size_t max_bytes) {
     std::vector<NameRequest> requests;
     for (std::size_t i = 0; i < names.size(); ++i)
-        requests.push_back({static_cast<u32>(i), names[i],
-                            i % 3 == 0 ? EntryKind::Directory : EntryKind::File});
+        requests.push_back(
+            {static_cast<u32>(i), names[i], i % 3 == 0 ? EntryKind::Directory : EntryKind::File});
     std::vector<NamedEntry> named;
     try {
         named = name_directory(rules, requests, {}, utf16);
