@@ -16,6 +16,7 @@
 
 #include <gtest/gtest.h>
 
+#include "big_file_support.h"
 #include "support/manifest.h"
 #include "support/run.h"
 #include "support/temp_tree.h"
@@ -29,37 +30,6 @@ constexpr std::uint64_t kBigSize = 5 * kGiB;
 /// Source (sparse, ~0) + image (5 GiB) + one extraction at a time (5 GiB) + slack.
 constexpr std::uint64_t kNeededSpace = 12 * kGiB;
 
-std::uint64_t free_bytes(const fs::path& where) {
-    struct statvfs s {};
-    if (::statvfs(where.c_str(), &s) != 0) return 0;
-    return static_cast<std::uint64_t>(s.f_bavail) * s.f_frsize;
-}
-
-/// Writes short markers into the sparse file where extent arithmetic goes wrong: the start,
-/// around the 4 GiB - 2048 extent limit and 4 GiB, and the very end. An all-zero file would let a
-/// reader that reads the wrong extent still produce the right hash.
-void write_markers(const fs::path& file) {
-    int fd = ::open(file.c_str(), O_WRONLY | O_CLOEXEC);
-    ASSERT_GE(fd, 0) << std::strerror(errno);
-    const std::uint64_t offsets[] = {0,
-                                     2048,
-                                     4 * kGiB - 4096,
-                                     4 * kGiB - 2048 - 7,
-                                     4 * kGiB - 1,
-                                     4 * kGiB,
-                                     4 * kGiB + 2048,
-                                     kBigSize - 17};
-    for (std::uint64_t off : offsets) {
-        const std::string marker = "@" + std::to_string(off) + "#";
-        const std::string bytes =
-            marker.substr(0, std::min<std::uint64_t>(marker.size(), kBigSize - off));
-        ASSERT_EQ(::pwrite(fd, bytes.data(), bytes.size(), static_cast<off_t>(off)),
-                  static_cast<ssize_t>(bytes.size()))
-            << std::strerror(errno);
-    }
-    ASSERT_EQ(::close(fd), 0);
-}
-
 TEST(BigFile, FiveGibFileReadBackByXorrisoAndBsdtar) {
     TempDir work{"discwright-slow"};
     const std::uint64_t available = free_bytes(work.path());
@@ -68,7 +38,10 @@ TEST(BigFile, FiveGibFileReadBackByXorrisoAndBsdtar) {
                      << ", has " << available / kGiB << " GiB";
 
     TempTree tree{{"big.bin", Sparse{kBigSize}}, {"small.txt", "small file after the big one\n"}};
-    ASSERT_NO_FATAL_FAILURE(write_markers(tree / "big.bin"));
+    ASSERT_NO_FATAL_FAILURE(
+        write_markers(tree / "big.bin", kBigSize,
+                      {0, 2048, 4 * kGiB - 4096, 4 * kGiB - 2048 - 7, 4 * kGiB - 1, 4 * kGiB,
+                       4 * kGiB + 2048, kBigSize - 17}));
     tree.finish(); // pin the mtime again after the writes
     const Manifest expected = Manifest::of_tree(tree.path());
     ASSERT_EQ(expected.at("big.bin").size, kBigSize);

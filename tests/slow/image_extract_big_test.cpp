@@ -15,6 +15,7 @@
 
 #include <gtest/gtest.h>
 
+#include "big_file_support.h"
 #include "support/manifest.h"
 #include "support/run.h"
 #include "support/temp_tree.h"
@@ -28,30 +29,6 @@ constexpr std::uint64_t kBigSize = 5 * kGiB + 12345;
 /// Source (sparse, ~0) + image (5 GiB) + extraction (5 GiB) + slack.
 constexpr std::uint64_t kNeededSpace = 12 * kGiB;
 
-std::uint64_t free_bytes(const fs::path& where) {
-    struct statvfs s {};
-    if (::statvfs(where.c_str(), &s) != 0) return 0;
-    return static_cast<std::uint64_t>(s.f_bavail) * s.f_frsize;
-}
-
-/// Short markers where extent arithmetic goes wrong (around each 4 GiB - 2 KiB extent end and
-/// at the very end), so that reading the wrong extent changes the hash.
-void write_markers(const fs::path& file) {
-    int fd = ::open(file.c_str(), O_WRONLY | O_CLOEXEC);
-    ASSERT_GE(fd, 0) << std::strerror(errno);
-    const std::uint64_t offsets[] = {0,        4 * kGiB - 2048 - 9, 4 * kGiB - 2048,
-                                     4 * kGiB, 4 * kGiB + 4096,     kBigSize - 11};
-    for (std::uint64_t off : offsets) {
-        const std::string marker = "<" + std::to_string(off) + ">";
-        const std::string bytes =
-            marker.substr(0, std::min<std::uint64_t>(marker.size(), kBigSize - off));
-        ASSERT_EQ(::pwrite(fd, bytes.data(), bytes.size(), static_cast<off_t>(off)),
-                  static_cast<ssize_t>(bytes.size()))
-            << std::strerror(errno);
-    }
-    ASSERT_EQ(::close(fd), 0);
-}
-
 TEST(BigImageRead, MultiExtentFileFromXorrisoIsListedAndExtracted) {
     TempDir work{"discwright-slow-read"};
     const std::uint64_t available = free_bytes(work.path());
@@ -60,7 +37,9 @@ TEST(BigImageRead, MultiExtentFileFromXorrisoIsListedAndExtracted) {
                      << ", has " << available / kGiB << " GiB";
 
     TempTree tree{{"big.bin", Sparse{kBigSize}}, {"after.txt", "a small file after it\n"}};
-    ASSERT_NO_FATAL_FAILURE(write_markers(tree / "big.bin"));
+    ASSERT_NO_FATAL_FAILURE(write_markers(
+        tree / "big.bin", kBigSize,
+        {0, 4 * kGiB - 2048 - 9, 4 * kGiB - 2048, 4 * kGiB, 4 * kGiB + 4096, kBigSize - 11}));
     tree.finish(); // pin the mtime again after the writes
     const Manifest expected = Manifest::of_tree(tree.path());
 
