@@ -26,6 +26,7 @@
 
 #include <gtest/gtest.h>
 
+#include "support/isoinfo_listing.h"
 #include "support/manifest.h"
 #include "support/run.h"
 #include "support/temp_tree.h"
@@ -208,39 +209,22 @@ Listing isoinfo_l(const fs::path& image, const std::string& flag) {
     RunResult r = run(argv);
     EXPECT_EQ(r.exit_status, 0) << r.describe();
     Listing out;
-    std::string folder;
-    std::istringstream in(r.out);
-    for (std::string line; std::getline(in, line);) {
-        static const std::string header = "Directory listing of /";
-        if (line.rfind(header, 0) == 0) {
-            folder = line.substr(header.size());
-            continue;
-        }
-        const auto open = line.find('[');
-        const auto close = line.find(']', open);
-        if (line.size() < 10 || open == std::string::npos || close == std::string::npos) continue;
-        std::string name = line.substr(close + 1);
-        name.erase(0, std::min(name.size(), std::size_t{2}));
-        while (!name.empty() && name.back() == ' ')
-            name.pop_back();
-        std::istringstream fields(line.substr(0, open));
-        std::string perms, links, uid, gid, size;
-        fields >> perms >> links >> uid >> gid >> size;
+    for (IsoinfoLine& line : parse_isoinfo_lines(r.out)) {
+        std::string name = std::move(line.name);
         Item item;
-        item.type = listing_type(perms[0]);
-        item.size = std::stoull(size);
-        if (flag == "-R") item.mode = parse_mode(perms);
+        item.type = listing_type(line.perms[0]);
+        item.size = line.size;
+        if (flag == "-R") item.mode = parse_mode(line.perms);
         if (item.type == 'l') {
             const auto arrow = name.find(" -> ");
             item.target = name.substr(arrow + 4);
             name.resize(arrow);
         }
-        if (name == "." || name == ".." || name.empty()) continue;
         if (flag.empty() && item.type != 'd') {
             if (const auto semi = name.rfind(';'); semi != std::string::npos) name.resize(semi);
             if (name.size() > 1 && name.back() == '.') name.pop_back();
         }
-        out[folder + name] = item;
+        out[line.folder + name] = item;
     }
     return out;
 }

@@ -29,6 +29,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include "support/isoinfo_listing.h"
 #include "support/manifest.h"
 #include "support/run.h"
 #include "support/temp_tree.h"
@@ -192,30 +193,12 @@ using Listing = std::map<std::string, Listed>; ///< by path without leading slas
 /// "----------   0    0    0            3 Nov 14 2023 [     30 00]  A.TXT;1 ".
 Listing parse_isoinfo(const std::string& out) {
     Listing listing;
-    std::string folder;
-    std::istringstream in(out);
-    for (std::string line; std::getline(in, line);) {
-        static const std::string kHeader = "Directory listing of /";
-        if (line.rfind(kHeader, 0) == 0) {
-            folder = line.substr(kHeader.size());
-            continue;
-        }
-        const auto open = line.find('[');
-        const auto close = line.find(']', open);
-        if (line.size() < 10 || open == std::string::npos || close == std::string::npos) continue;
-        std::string name = line.substr(close + 1);
-        name.erase(0, std::min(name.size(), std::size_t{2}));
-        while (!name.empty() && name.back() == ' ')
-            name.pop_back();
-        if (name == "." || name == ".." || name.empty()) continue;
-        std::istringstream fields(line.substr(0, open));
-        std::string perms, links, uid, gid, size;
-        fields >> perms >> links >> uid >> gid >> size;
+    for (const IsoinfoLine& line : parse_isoinfo_lines(out)) {
         Listed l;
-        l.type = perms.empty() ? '?' : perms[0];
-        l.size = std::stoull(size);
-        l.lba = std::stoull(line.substr(open + 1, close - open - 1));
-        listing[folder + name] = l;
+        l.type = line.perms.empty() ? '?' : line.perms[0];
+        l.size = line.size;
+        l.lba = line.lba;
+        listing[line.folder + line.name] = l;
     }
     return listing;
 }
