@@ -70,8 +70,37 @@ enum class ErrorCode : std::uint16_t {
     ImportDirectoryExistsAsFile,   // IMAPI_E_IMPORT_TYPE_COLLISION_DIRECTORY_EXISTS_AS_FILE.
     FileExists,                    // extraction would overwrite a file: pass --overwrite.
     UnsafePath,                    // an image name would leave the extraction folder.
-    // Media (burning issues extend these)
-    MediaIncompatible, // E_IMAPI_RECORDER_MEDIA_INCOMPATIBLE: unknown media type.
+    // Media
+    MediaIncompatible,     // E_IMAPI_RECORDER_MEDIA_INCOMPATIBLE: unknown media type.
+    MediaNoMedia,          // E_IMAPI_RECORDER_MEDIA_NO_MEDIA: insert a disc.
+    MediaUpsideDown,       // E_IMAPI_RECORDER_MEDIA_UPSIDE_DOWN: turn the disc over.
+    MediaBecomingReady,    // E_IMAPI_RECORDER_MEDIA_BECOMING_READY: wait and retry.
+    MediaFormatInProgress, // E_IMAPI_RECORDER_MEDIA_FORMAT_IN_PROGRESS: wait for the format.
+    MediaBusy,             // E_IMAPI_RECORDER_MEDIA_BUSY: a long operation runs; wait.
+    MediaWriteProtected,   // E_IMAPI_RECORDER_MEDIA_WRITE_PROTECTED: use a writable disc.
+    MediaNotFormatted,     // E_IMAPI_RECORDER_MEDIA_NOT_FORMATTED: format the disc first.
+    MediaSpeedMismatch,    // E_IMAPI_RECORDER_MEDIA_SPEED_MISMATCH: the disc is too fast.
+    InvalidMediaState,     // E_IMAPI_DF2DATA_INVALID_MEDIA_STATE: the disc is closed or damaged.
+    MediaCapacityExceeded, // writing past the end of the medium: use a larger disc.
+    MediaReadError,        // the medium could not be read at an LBA (sense 03h).
+    MediaWriteError,       // the medium could not be written at an LBA (sense 03h).
+    // Device
+    RecorderNotFound,               // no drive at that address or index: see `discwright drives`.
+    RecorderLocked,                 // E_IMAPI_RECORDER_LOCKED: context().owner holds the drive.
+    ClientNameIsNotValid,           // E_IMAPI_RECORDER_CLIENT_NAME_IS_NOT_VALID: use [A-Za-z0-9_].
+    NoSuchModePage,                 // E_IMAPI_RECORDER_NO_SUCH_MODE_PAGE: the drive lacks it.
+    InvalidModeParameters,          // E_IMAPI_RECORDER_INVALID_MODE_PARAMETERS: check the page.
+    NoSuchFeature,                  // E_IMAPI_RECORDER_NO_SUCH_FEATURE: the drive lacks it.
+    FeatureIsNotCurrent,            // E_IMAPI_RECORDER_FEATURE_IS_NOT_CURRENT: other media needed.
+    GetConfigurationNotSupported,   // E_IMAPI_RECORDER_GET_CONFIGURATION_NOT_SUPPORTED: pre-MMC-2.
+    CommandTimeout,                 // E_IMAPI_RECORDER_COMMAND_TIMEOUT: the drive did not answer.
+    DvdStructureNotPresent,         // E_IMAPI_RECORDER_DVD_STRUCTURE_NOT_PRESENT.
+    InvalidResponseFromDevice,      // E_IMAPI_RECORDER_INVALID_RESPONSE_FROM_DEVICE: a bad reply.
+    UnexpectedResponseFromDevice,   // E_IMAPI_UNEXPECTED_RESPONSE_FROM_DEVICE: see the sense.
+    LossOfStreaming,                // E_IMAPI_LOSS_OF_STREAMING: buffer underrun; lower the speed.
+    CommandNotSupported,            // the drive refused the command (sense 05h/20h): a quirk.
+    DeviceCommandFailed,            // the drive ended the command with CHECK CONDITION.
+    TransportFailure,               // the ioctl, socket or file under the drive failed.
     // Cancelled
     RequestCancelled, // E_IMAPI_REQUEST_CANCELLED: the operation was cancelled.
     // Internal
@@ -86,12 +115,24 @@ enum class ErrorCode : std::uint16_t {
 /// CLI exit status for a category (DESIGN.md section 10).
 [[nodiscard]] int exit_status(ErrorCategory category);
 
+/// SCSI sense (SPC-4 4.5) of a failed device command, decoded by scsi::decode_sense.
+struct SenseCode {
+    std::uint8_t key = 0;
+    std::uint8_t asc = 0;
+    std::uint8_t ascq = 0;
+    std::string description; // e.g. "MEDIUM NOT PRESENT - TRAY OPEN"
+};
+
 /// What the error is about. Each field is optional; the CLI and Python expose them.
 struct ErrorContext {
     std::string path;   // a host file or an image path
     std::string option; // an option name, e.g. "--iso-level"
     std::optional<std::uint64_t> lba;
     std::string drive;
+    /// For device errors: the sense key, ASC and ASCQ and their meaning in words.
+    std::optional<SenseCode> sense;
+    /// For RecorderLocked: the client name of the holder.
+    std::string owner;
 };
 
 class Error : public std::runtime_error {
@@ -109,6 +150,9 @@ public:
     Error& with_path(std::string path);
     Error& with_option(std::string option);
     Error& with_lba(std::uint64_t lba);
+    Error& with_drive(std::string drive);
+    Error& with_sense(SenseCode sense);
+    Error& with_owner(std::string owner);
     Error& add_frame(std::string frame);
 
 private:

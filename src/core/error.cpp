@@ -68,6 +68,34 @@ constexpr CodeInfo code_table[] = {
     {C::FileExists, K::Input, "FileExists", "IMAPI_E_DUP_NAME"},
     {C::UnsafePath, K::Input, "UnsafePath", "IMAPI_E_INVALID_PATH"},
     {C::MediaIncompatible, K::Media, "MediaIncompatible", "E_IMAPI_RECORDER_MEDIA_INCOMPATIBLE"},
+    {C::MediaNoMedia, K::Media, "MediaNoMedia", "E_IMAPI_RECORDER_MEDIA_NO_MEDIA"},
+    {C::MediaUpsideDown, K::Media, "MediaUpsideDown", "E_IMAPI_RECORDER_MEDIA_UPSIDE_DOWN"},
+    {C::MediaBecomingReady, K::Media, "MediaBecomingReady", "E_IMAPI_RECORDER_MEDIA_BECOMING_READY"},
+    {C::MediaFormatInProgress, K::Media, "MediaFormatInProgress", "E_IMAPI_RECORDER_MEDIA_FORMAT_IN_PROGRESS"},
+    {C::MediaBusy, K::Media, "MediaBusy", "E_IMAPI_RECORDER_MEDIA_BUSY"},
+    {C::MediaWriteProtected, K::Media, "MediaWriteProtected", "E_IMAPI_RECORDER_MEDIA_WRITE_PROTECTED"},
+    {C::MediaNotFormatted, K::Media, "MediaNotFormatted", "E_IMAPI_RECORDER_MEDIA_NOT_FORMATTED"},
+    {C::MediaSpeedMismatch, K::Media, "MediaSpeedMismatch", "E_IMAPI_RECORDER_MEDIA_SPEED_MISMATCH"},
+    {C::InvalidMediaState, K::Media, "InvalidMediaState", "E_IMAPI_DF2DATA_INVALID_MEDIA_STATE"},
+    {C::MediaCapacityExceeded, K::Media, "MediaCapacityExceeded", "E_IMAPI_DF2DATA_STREAM_TOO_LARGE_FOR_CURRENT_MEDIA"},
+    {C::MediaReadError, K::Media, "MediaReadError", "E_IMAPI_UNEXPECTED_RESPONSE_FROM_DEVICE"},
+    {C::MediaWriteError, K::Media, "MediaWriteError", "E_IMAPI_UNEXPECTED_RESPONSE_FROM_DEVICE"},
+    {C::RecorderNotFound, K::Device, "RecorderNotFound", "E_IMAPI_RECORDER_REQUIRED"},
+    {C::RecorderLocked, K::Device, "RecorderLocked", "E_IMAPI_RECORDER_LOCKED"},
+    {C::ClientNameIsNotValid, K::Usage, "ClientNameIsNotValid", "E_IMAPI_RECORDER_CLIENT_NAME_IS_NOT_VALID"},
+    {C::NoSuchModePage, K::Device, "NoSuchModePage", "E_IMAPI_RECORDER_NO_SUCH_MODE_PAGE"},
+    {C::InvalidModeParameters, K::Device, "InvalidModeParameters", "E_IMAPI_RECORDER_INVALID_MODE_PARAMETERS"},
+    {C::NoSuchFeature, K::Device, "NoSuchFeature", "E_IMAPI_RECORDER_NO_SUCH_FEATURE"},
+    {C::FeatureIsNotCurrent, K::Device, "FeatureIsNotCurrent", "E_IMAPI_RECORDER_FEATURE_IS_NOT_CURRENT"},
+    {C::GetConfigurationNotSupported, K::Device, "GetConfigurationNotSupported", "E_IMAPI_RECORDER_GET_CONFIGURATION_NOT_SUPPORTED"},
+    {C::CommandTimeout, K::Device, "CommandTimeout", "E_IMAPI_RECORDER_COMMAND_TIMEOUT"},
+    {C::DvdStructureNotPresent, K::Device, "DvdStructureNotPresent", "E_IMAPI_RECORDER_DVD_STRUCTURE_NOT_PRESENT"},
+    {C::InvalidResponseFromDevice, K::Device, "InvalidResponseFromDevice", "E_IMAPI_RECORDER_INVALID_RESPONSE_FROM_DEVICE"},
+    {C::UnexpectedResponseFromDevice, K::Device, "UnexpectedResponseFromDevice", "E_IMAPI_UNEXPECTED_RESPONSE_FROM_DEVICE"},
+    {C::LossOfStreaming, K::Device, "LossOfStreaming", "E_IMAPI_LOSS_OF_STREAMING"},
+    {C::CommandNotSupported, K::Device, "CommandNotSupported", "E_IMAPI_UNEXPECTED_RESPONSE_FROM_DEVICE"},
+    {C::DeviceCommandFailed, K::Device, "DeviceCommandFailed", "E_IMAPI_UNEXPECTED_RESPONSE_FROM_DEVICE"},
+    {C::TransportFailure, K::Device, "TransportFailure", "E_IMAPI_UNEXPECTED_RESPONSE_FROM_DEVICE"},
     {C::RequestCancelled, K::Cancelled, "RequestCancelled", "E_IMAPI_REQUEST_CANCELLED"},
     {C::Internal, K::Internal, "Internal", "IMAPI_E_FSI_INTERNAL_ERROR"},
 };
@@ -124,6 +152,21 @@ Error& Error::with_option(std::string option) {
 
 Error& Error::with_lba(std::uint64_t lba) {
     m_context.lba = lba;
+    return *this;
+}
+
+Error& Error::with_drive(std::string drive) {
+    m_context.drive = std::move(drive);
+    return *this;
+}
+
+Error& Error::with_sense(SenseCode sense) {
+    m_context.sense = std::move(sense);
+    return *this;
+}
+
+Error& Error::with_owner(std::string owner) {
+    m_context.owner = std::move(owner);
     return *this;
 }
 
