@@ -46,5 +46,8 @@ enum class MediaType : u32 {
 /// Figures are the usual blank-media capacities drives report: 80-minute CD-R, 4.7 GB DVD, 25 GB BD
 /// (BD-RE after default format).
 [[nodiscard]] std::optional<BlockCount> nominal_capacity(MediaType m);
+/// Kilobytes per second (1000-byte units, as MMC reports speeds) of "1x" for a medium: 176.4
+/// for CD, 1385 for DVD, 4495.5 for BD, 9350 for HD DVD; 0 for Unknown and Disk.
+[[nodiscard]] double one_x_kilobytes_per_second(MediaType m);
 
 } // namespace discwright

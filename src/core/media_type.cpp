@@ -59,4 +59,35 @@ std::optional<BlockCount> nominal_capacity(MediaType m) {
     return std::nullopt;
 }
 
+double one_x_kilobytes_per_second(MediaType m) {
+    switch (m) {
+    case MediaType::CdRom:
+    case MediaType::CdR:
+    case MediaType::CdRw:
+        return 176.4;
+    case MediaType::DvdRom:
+    case MediaType::DvdRam:
+    case MediaType::DvdPlusR:
+    case MediaType::DvdPlusRw:
+    case MediaType::DvdPlusRDualLayer:
+    case MediaType::DvdDashR:
+    case MediaType::DvdDashRw:
+    case MediaType::DvdDashRDualLayer:
+    case MediaType::DvdPlusRwDualLayer:
+        return 1385.0;
+    case MediaType::BdRom:
+    case MediaType::BdR:
+    case MediaType::BdRe:
+    case MediaType::BdRDualLayer:
+    case MediaType::BdReDualLayer:
+        return 4495.5;
+    case MediaType::HdDvdRom:
+    case MediaType::HdDvdR:
+    case MediaType::HdDvdRam:
+        return 9350.0; // 36.55 Mbit/s user data
+    default:
+        return 0;
+    }
+}
+
 } // namespace discwright
