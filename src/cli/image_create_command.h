@@ -6,15 +6,6 @@
 
 namespace discwright::cli {
 
-struct GlobalOptions {
-    bool json = false;
-    bool quiet = false;
-    bool verbose = false;
-    [[nodiscard]] OutputMode mode() const {
-        return json ? OutputMode::Json : quiet ? OutputMode::Quiet : OutputMode::Human;
-    }
-};
-
 /// `discwright image create`: stage folders and files into an image file.
 void add_image_create_command(CLI::App& image, const GlobalOptions& global, int& status);
 

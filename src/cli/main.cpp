@@ -3,12 +3,28 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/drive_commands.h"
 #include "cli/image_create_command.h"
 #include "cli/image_extract_command.h"
 #include "cli/image_info_command.h"
 #include "cli/image_ls_command.h"
 #include "cli/image_verify_command.h"
 #include "cli/reporter.h"
+#include "cli/virtual_commands.h"
+
+namespace {
+
+void add_global_flags(const std::vector<CLI::App*>& subcommands,
+                      discwright::cli::GlobalOptions& global) {
+    for (CLI::App* sub : subcommands) {
+        sub->add_flag("--json", global.json, "Machine output: one JSON object per line");
+        sub->add_flag("-q,--quiet", global.quiet, "No progress and no summary");
+        sub->add_flag("-v,--verbose", global.verbose, "List every mapped name and warning");
+        add_global_flags(sub->get_subcommands({}), global);
+    }
+}
+
+} // namespace
 
 int main(int argc, char** argv) {
     using namespace discwright;
@@ -28,14 +44,12 @@ int main(int argc, char** argv) {
     cli::add_image_ls_command(*image, global, status);
     cli::add_image_extract_command(*image, global, status);
     cli::add_image_verify_command(*image, global, status);
+    cli::add_drives_command(app, global, status);
+    cli::add_drive_command(app, global, status);
+    cli::add_eject_load_commands(app, global, status);
+    cli::add_virtual_commands(app, global, status);
     // Global flags are accepted after the subcommand too ("image create --json ...").
-    for (CLI::App* sub : {image, image->get_subcommand("create"), image->get_subcommand("info"),
-                          image->get_subcommand("ls"), image->get_subcommand("extract"),
-                          image->get_subcommand("verify")}) {
-        sub->add_flag("--json", global.json, "Machine output: one JSON object per line");
-        sub->add_flag("-q,--quiet", global.quiet, "No progress and no summary");
-        sub->add_flag("-v,--verbose", global.verbose, "List every mapped name and warning");
-    }
+    add_global_flags(app.get_subcommands({}), global);
     try {
         app.parse(argc, argv);
     } catch (const CLI::Success& e) {

@@ -150,6 +150,13 @@ int Reporter::error(const Error& e) {
         if (!e.context().path.empty()) j["path"] = e.context().path;
         if (!e.context().option.empty()) j["option"] = e.context().option;
         if (e.context().lba) j["lba"] = *e.context().lba;
+        if (!e.context().drive.empty()) j["drive"] = e.context().drive;
+        if (!e.context().owner.empty()) j["owner"] = e.context().owner;
+        if (const auto& s = e.context().sense)
+            j["sense"] = {{"key", s->key},
+                          {"asc", s->asc},
+                          {"ascq", s->ascq},
+                          {"description", s->description}};
         emit_json(j);
     }
     fmt::print(stderr, "discwright: {}\n", e.what());

@@ -16,6 +16,16 @@ namespace discwright::cli {
 
 enum class OutputMode { Human, Json, Quiet };
 
+/// The flags every subcommand accepts.
+struct GlobalOptions {
+    bool json = false;
+    bool quiet = false;
+    bool verbose = false;
+    [[nodiscard]] OutputMode mode() const {
+        return json ? OutputMode::Json : quiet ? OutputMode::Quiet : OutputMode::Human;
+    }
+};
+
 class Reporter {
 public:
     Reporter(OutputMode mode, bool verbose);
