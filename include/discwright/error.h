@@ -85,22 +85,22 @@ enum class ErrorCode : std::uint16_t {
     MediaReadError,        // the medium could not be read at an LBA (sense 03h).
     MediaWriteError,       // the medium could not be written at an LBA (sense 03h).
     // Device
-    RecorderNotFound,               // no drive at that address or index: see `discwright drives`.
-    RecorderLocked,                 // E_IMAPI_RECORDER_LOCKED: context().owner holds the drive.
-    ClientNameIsNotValid,           // E_IMAPI_RECORDER_CLIENT_NAME_IS_NOT_VALID: use [A-Za-z0-9_].
-    NoSuchModePage,                 // E_IMAPI_RECORDER_NO_SUCH_MODE_PAGE: the drive lacks it.
-    InvalidModeParameters,          // E_IMAPI_RECORDER_INVALID_MODE_PARAMETERS: check the page.
-    NoSuchFeature,                  // E_IMAPI_RECORDER_NO_SUCH_FEATURE: the drive lacks it.
-    FeatureIsNotCurrent,            // E_IMAPI_RECORDER_FEATURE_IS_NOT_CURRENT: other media needed.
-    GetConfigurationNotSupported,   // E_IMAPI_RECORDER_GET_CONFIGURATION_NOT_SUPPORTED: pre-MMC-2.
-    CommandTimeout,                 // E_IMAPI_RECORDER_COMMAND_TIMEOUT: the drive did not answer.
-    DvdStructureNotPresent,         // E_IMAPI_RECORDER_DVD_STRUCTURE_NOT_PRESENT.
-    InvalidResponseFromDevice,      // E_IMAPI_RECORDER_INVALID_RESPONSE_FROM_DEVICE: a bad reply.
-    UnexpectedResponseFromDevice,   // E_IMAPI_UNEXPECTED_RESPONSE_FROM_DEVICE: see the sense.
-    LossOfStreaming,                // E_IMAPI_LOSS_OF_STREAMING: buffer underrun; lower the speed.
-    CommandNotSupported,            // the drive refused the command (sense 05h/20h): a quirk.
-    DeviceCommandFailed,            // the drive ended the command with CHECK CONDITION.
-    TransportFailure,               // the ioctl, socket or file under the drive failed.
+    RecorderNotFound,             // no drive at that address or index: see `discwright drives`.
+    RecorderLocked,               // E_IMAPI_RECORDER_LOCKED: context().owner holds the drive.
+    ClientNameIsNotValid,         // E_IMAPI_RECORDER_CLIENT_NAME_IS_NOT_VALID: use [A-Za-z0-9_].
+    NoSuchModePage,               // E_IMAPI_RECORDER_NO_SUCH_MODE_PAGE: the drive lacks it.
+    InvalidModeParameters,        // E_IMAPI_RECORDER_INVALID_MODE_PARAMETERS: check the page.
+    NoSuchFeature,                // E_IMAPI_RECORDER_NO_SUCH_FEATURE: the drive lacks it.
+    FeatureIsNotCurrent,          // E_IMAPI_RECORDER_FEATURE_IS_NOT_CURRENT: other media needed.
+    GetConfigurationNotSupported, // E_IMAPI_RECORDER_GET_CONFIGURATION_NOT_SUPPORTED: pre-MMC-2.
+    CommandTimeout,               // E_IMAPI_RECORDER_COMMAND_TIMEOUT: the drive did not answer.
+    DvdStructureNotPresent,       // E_IMAPI_RECORDER_DVD_STRUCTURE_NOT_PRESENT.
+    InvalidResponseFromDevice,    // E_IMAPI_RECORDER_INVALID_RESPONSE_FROM_DEVICE: a bad reply.
+    UnexpectedResponseFromDevice, // E_IMAPI_UNEXPECTED_RESPONSE_FROM_DEVICE: see the sense.
+    LossOfStreaming,              // E_IMAPI_LOSS_OF_STREAMING: buffer underrun; lower the speed.
+    CommandNotSupported,          // the drive refused the command (sense 05h/20h): a quirk.
+    DeviceCommandFailed,          // the drive ended the command with CHECK CONDITION.
+    TransportFailure,             // the ioctl, socket or file under the drive failed.
     // Cancelled
     RequestCancelled, // E_IMAPI_REQUEST_CANCELLED: the operation was cancelled.
     // Internal
