@@ -146,15 +146,19 @@ struct Msf {
     u8 second = 0;
     u8 frame = 0;
     constexpr auto operator<=>(const Msf&) const = default;
-    /// LBA of this address; negative inside the lead-in.
+    /// LBA of this address. MMC-6 Table 570: minutes 90-99 address the lead-in, which lies
+    /// before LBA -150 (ATIP's start of lead-in, e.g. 97:26:66, is LBA -11634).
     [[nodiscard]] constexpr i64 to_lba() const {
-        return (i64{minute} * 60 + second) * 75 + frame - 150;
+        const i64 f = (i64{minute} * 60 + second) * 75 + frame;
+        return minute >= 90 ? f - 450150 : f - 150;
     }
-    /// The MSF of an LBA (lba >= -150, below 100 minutes).
+    /// The MSF of an LBA from -45150 (90:00:00) to 100 minutes.
     [[nodiscard]] static constexpr Msf from_lba(i64 lba) {
-        const i64 f = lba + 150;
+        const i64 f = lba >= -150 ? lba + 150 : lba + 450150;
         return {static_cast<u8>(f / (60 * 75)), static_cast<u8>(f / 75 % 60),
                 static_cast<u8>(f % 75)};
+    }
+};
     }
 };
 

@@ -349,15 +349,13 @@ BufferCapacity DiscRecorder::buffer_capacity() {
 std::vector<WriteSpeedDescriptor> DiscRecorder::write_speed_descriptors() {
     const MediaType media = current_media_type();
     try {
-        const auto reply = m_impl->read_all(
-            [](u16 n) {
-                const u16 count = static_cast<u16>(n <= 8 ? 1 : (n - 8) / 16);
-                return scsi::get_performance({.data_type = 0,
-                                              .maximum_descriptors = count,
-                                              .type = scsi::PerformanceType::WriteSpeed});
-            },
-            8 + 16 * 1,
-            [](std::span<const std::byte> r) { return scsi::reported_performance_length(r); });
+        // Drives return at most the descriptors asked for, and some set the data length to
+        // what they return rather than to what they have, so ask for plenty at once.
+        constexpr u16 descriptors = 64;
+        const auto reply = m_impl->runner->read(
+            scsi::get_performance({.data_type = 0,
+                                   .maximum_descriptors = descriptors,
+                                   .type = scsi::PerformanceType::WriteSpeed}));
         return device::write_speed_descriptors_for(media,
                                                    scsi::decode_write_speed_performance(reply));
     } catch (const Error& e) {
