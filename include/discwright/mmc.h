@@ -147,7 +147,8 @@ struct Msf {
     u8 frame = 0;
     constexpr auto operator<=>(const Msf&) const = default;
     /// LBA of this address. MMC-6 Table 570: minutes 90-99 address the lead-in, which lies
-    /// before LBA -150 (ATIP's start of lead-in, e.g. 97:26:66, is LBA -11634).
+    /// before LBA -150 (ATIP's start of lead-in, e.g. 97:26:66, is LBA -11634;
+    /// 90:00:00 is LBA -45150).
     [[nodiscard]] constexpr i64 to_lba() const {
         const i64 f = (i64{minute} * 60 + second) * 75 + frame;
         return minute >= 90 ? f - 450150 : f - 150;
@@ -157,8 +158,6 @@ struct Msf {
         const i64 f = lba >= -150 ? lba + 150 : lba + 450150;
         return {static_cast<u8>(f / (60 * 75)), static_cast<u8>(f / 75 % 60),
                 static_cast<u8>(f % 75)};
-    }
-};
     }
 };
 

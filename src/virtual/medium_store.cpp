@@ -267,8 +267,8 @@ bool MediumStore::try_lock() {
     const int e = errno;
     if (e == EWOULDBLOCK || e == EINTR) return false;
     throw Error(ErrorCode::TransportFailure,
-                fmt::format("virtual recorder '{}': locking the medium failed: {}",
-                            m_path.string(), errno_text(e)))
+                fmt::format("virtual recorder '{}': locking the medium failed: {}", m_path.string(),
+                            errno_text(e)))
         .with_path(m_path.string());
 }
 

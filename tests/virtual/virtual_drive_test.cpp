@@ -458,18 +458,12 @@ TEST_F(VirtualDriveTest, DvdRwQuickFormatToRestrictedOverwriteAndBlankBack) {
 
 // ---- persistence and locking ------------------------------------------------------------
 
-TEST_F(VirtualDriveTest, StatePersistsAcrossDrivesAndTheLockIsExclusive) {
+TEST_F(VirtualDriveTest, StatePersistsAcrossDrives) {
     make(MediaType::DvdDashR);
     {
         Drive d(m_path);
         ASSERT_TRUE(d.write(0, pattern(32, 7)).good());
         ASSERT_TRUE(d.sync().good());
-        EXPECT_THROW(Drive second(m_path), Error);
-        try {
-            Drive second(m_path);
-        } catch (const Error& e) {
-            EXPECT_EQ(e.code(), ErrorCode::RecorderLocked);
-        }
         // inspect() takes no lock and sees the last save.
         const auto state = VirtualRecorder::inspect(m_path);
         EXPECT_EQ(state.disc_status, DiscStatus::Incomplete);
@@ -479,6 +473,112 @@ TEST_F(VirtualDriveTest, StatePersistsAcrossDrivesAndTheLockIsExclusive) {
     Drive again(m_path);
     EXPECT_EQ(again.nwa(), 32u);
     EXPECT_EQ(again.read(0, 32).data, pattern(32, 7));
+}
+
+TEST_F(VirtualDriveTest, SecondDriveOpensAndSeesTheFirstOnesClosedSession) {
+    make(MediaType::DvdPlusR);
+    Drive first(m_path);
+    Drive second(m_path);
+    // Opening and identifying a drive another initiator uses always works.
+    const auto id = second.run(scsi::inquiry());
+    ASSERT_TRUE(id.good());
+    EXPECT_EQ(scsi::decode_inquiry(id.data).vendor, "DISCWRIT");
+    EXPECT_EQ(second.disc().disc_status, DiscStatus::Empty);
+
+    ASSERT_TRUE(first.write(0, pattern(32, 1)).good());
+    ASSERT_TRUE(first.sync().good());
+    ASSERT_TRUE(first.close(scsi::CloseFunction::CloseTrack, 1).good());
+    ASSERT_TRUE(first.close(scsi::CloseFunction::CloseSession).good());
+
+    const auto info = second.disc();
+    EXPECT_EQ(info.disc_status, DiscStatus::Incomplete);
+    EXPECT_EQ(info.last_session_state, SessionState::Empty);
+    EXPECT_EQ(info.number_of_sessions, 2);
+    EXPECT_EQ(second.nwa(), first.nwa());
+    EXPECT_EQ(second.read(0, 32).data, pattern(32, 1));
+    // Another initiator's writes are no medium change: no unit attention.
+    EXPECT_TRUE(second.tur().good());
+}
+
+TEST_F(VirtualDriveTest, UnsyncedWritesHoldTheMediumUntilSynchronizeCache) {
+    make(MediaType::DvdDashR);
+    Drive first(m_path);
+    Drive second(m_path);
+    ASSERT_TRUE(first.write(0, pattern(16, 1)).good());
+    ASSERT_TRUE(first.write(16, pattern(16, 2)).good());
+    // MMC-6 6.41 / SPC-4 4.5: a drive busy writing answers other initiators LONG WRITE IN
+    // PROGRESS; INQUIRY still answers.
+    EXPECT_TRUE(has_sense(second.run(scsi::read_disc_information({.allocation_length = 34})),
+                          SenseKey::NotReady, 0x04, 0x08));
+    EXPECT_TRUE(has_sense(second.write(32, pattern(16, 3)), SenseKey::NotReady, 0x04, 0x08));
+    EXPECT_TRUE(second.run(scsi::inquiry()).good());
+    // The burn's own commands go on.
+    EXPECT_EQ(first.nwa(), 32u);
+    // Changes from outside would tear the burn.
+    try {
+        VirtualRecorder::eject(m_path);
+        ADD_FAILURE() << "ejected a medium being written";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::RecorderLocked);
+        EXPECT_NE(e.message().find("being written by another process"), std::string::npos);
+    }
+    // inspect() shows the last save: nothing written yet.
+    EXPECT_EQ(VirtualRecorder::inspect(m_path).disc_status, DiscStatus::Empty);
+
+    ASSERT_TRUE(first.sync().good());
+    EXPECT_EQ(second.disc().disc_status, DiscStatus::Incomplete);
+    EXPECT_EQ(second.nwa(), 32u);
+    // Now the second drive may burn, and the first waits for it.
+    ASSERT_TRUE(second.write(32, pattern(16, 3)).good());
+    EXPECT_TRUE(has_sense(first.tur(), SenseKey::NotReady, 0x04, 0x08));
+    ASSERT_TRUE(second.sync().good());
+    EXPECT_EQ(first.nwa(), 48u);
+    EXPECT_EQ(first.read(32, 16).data, pattern(16, 3));
+}
+
+TEST_F(VirtualDriveTest, EjectFromOutsideBetweenCommandsGivesUnitAttentionThenNoMedium) {
+    make(MediaType::DvdPlusR);
+    Drive d(m_path);
+    ASSERT_TRUE(d.write(0, pattern(16, 1)).good());
+    ASSERT_TRUE(d.sync().good());
+    VirtualRecorder::eject(m_path);
+    EXPECT_TRUE(VirtualRecorder::inspect(m_path).tray_open);
+    EXPECT_TRUE(has_sense(d.tur(), SenseKey::UnitAttention, 0x28, 0x00));
+    EXPECT_TRUE(has_sense(d.tur(), SenseKey::NotReady, 0x3A, 0x02));
+    EXPECT_TRUE(has_sense(d.run(scsi::read_disc_information()), SenseKey::NotReady, 0x3A, 0x02));
+    const auto ev = d.run(scsi::get_event_status_notification({.allocation_length = 8}));
+    ASSERT_TRUE(ev.good());
+    const auto status = scsi::decode_event_status(ev.data);
+    ASSERT_TRUE(status.media.has_value());
+    EXPECT_EQ(status.media->event_code, MediaEventCode::MediaRemoval);
+
+    VirtualRecorder::load(m_path);
+    EXPECT_TRUE(has_sense(d.tur(), SenseKey::UnitAttention, 0x28, 0x00));
+    EXPECT_TRUE(d.tur().good());
+    EXPECT_EQ(d.nwa(), 16u);
+
+    // A new blank medium of another type is a medium change too; its fault plan counts from
+    // when the drive sees it.
+    VirtualRecorder::insert_blank(m_path, MediaType::CdR);
+    VirtualRecorder::set_fault_plan(m_path, {.write_error_at_lba = 5});
+    EXPECT_TRUE(has_sense(d.tur(), SenseKey::UnitAttention, 0x28, 0x00));
+    EXPECT_EQ(d.configuration().current_profile, Profile::CdR);
+    EXPECT_EQ(d.nwa(), 0u);
+    EXPECT_TRUE(has_sense(d.write(0, pattern(10, 2)), SenseKey::MediumError, 0x0C, 0x00));
+}
+
+TEST_F(VirtualDriveTest, ClosingADriveWithUnsyncedWritesSavesAndReleasesTheMedium) {
+    make(MediaType::DvdPlusR);
+    Drive second(m_path);
+    {
+        Drive first(m_path);
+        ASSERT_TRUE(first.write(0, pattern(16, 1)).good());
+        EXPECT_TRUE(has_sense(second.tur(), SenseKey::NotReady, 0x04, 0x08));
+    }
+    EXPECT_TRUE(second.tur().good());
+    EXPECT_EQ(second.nwa(), 16u);
+    VirtualRecorder::eject(m_path);
+    EXPECT_TRUE(VirtualRecorder::inspect(m_path).tray_open);
 }
 
 TEST_F(VirtualDriveTest, DataFileHoldsUserDataAtLbaTimes2048) {
@@ -545,6 +645,9 @@ TEST_F(VirtualDriveTest, PowerLossLosesEverythingSinceTheLastSync) {
         ASSERT_TRUE(d.write(16, pattern(16, 2)).good());
         EXPECT_THROW(d.write(32, pattern(32, 3)), Error);
         EXPECT_THROW(d.tur(), Error);
+        // A drive without power holds nothing: others use the medium as last saved.
+        Drive other(m_path);
+        EXPECT_EQ(other.nwa(), 16u);
     }
     const auto state = VirtualRecorder::inspect(m_path);
     EXPECT_EQ(state.next_writable->value, 16u);
