@@ -1,8 +1,8 @@
 #pragma once
 // Fault injection for the virtual drive: the persisted FaultPlan (discwright/virtual_recorder.h)
 // and the counters a drive keeps while it runs. The injector only decides what happens; the
-// drive answers with the sense a real drive gives for it. Sector counts are counted from when
-// the drive opened the medium.
+// drive answers with the sense a real drive gives for it. Sector counts run from when the
+// drive opened the medium, and start again when the drive reloads a plan changed from outside.
 
 #include <optional>
 
