@@ -1,8 +1,7 @@
 #include "device/open_transport.h"
 
-#include "device/file_transport.h"
 #include "device/iscsi_transport.h"
-#include "device/virtual_transport.h"
+#include "device/target_transport.h"
 #include "discwright/error.h"
 #include "virtual/pseudo_drive.h"
 #include "virtual/virtual_drive.h"
@@ -20,11 +19,11 @@ std::unique_ptr<Transport> open_transport(const DriveAddress& address, OpenMode 
                             address.normalised + ")");
         return std::make_unique<IscsiTransport>(*address.iscsi, address.normalised);
     case TransportKind::Virtual:
-        return std::make_unique<VirtualTransport>(
-            virtual_recorder::open_virtual_drive(address.path), address.normalised);
+        return std::make_unique<TargetTransport>(virtual_recorder::open_virtual_drive(address.path),
+                                                 address.normalised);
     case TransportKind::File:
-        return std::make_unique<FileTransport>(virtual_recorder::open_pseudo_drive(address.path),
-                                               address.normalised);
+        return std::make_unique<TargetTransport>(virtual_recorder::open_pseudo_drive(address.path),
+                                                 address.normalised);
     }
     throw Error(ErrorCode::Internal, "open transport: unknown transport kind");
 }

@@ -11,8 +11,8 @@
 namespace discwright::device {
 
 /// Opens the transport `address` names: SgIoTransport for /dev nodes (opened with `mode`),
-/// IscsiTransport (logged in), VirtualTransport over open_virtual_drive(path), FileTransport
-/// over open_pseudo_drive(path). `mode` matters to device nodes only: the other kinds share
+/// IscsiTransport (logged in), TargetTransport over open_virtual_drive(path) or
+/// open_pseudo_drive(path). `mode` matters to device nodes only: the other kinds share
 /// through ExclusiveAccess's lock file. Errors are those of the transport's constructor.
 [[nodiscard]] std::unique_ptr<Transport> open_transport(const DriveAddress& address,
                                                         OpenMode mode = OpenMode::Shared);

@@ -1,7 +1,7 @@
 #pragma once
 // device/: moves bytes, knows nothing of MMC (STYLE.md section 6). One transport per file:
-// SgIoTransport (Linux SG_IO), IscsiTransport (libiscsi), VirtualTransport (the in-process
-// virtual recorder), FileTransport (a file or block device seen as a random-writable medium).
+// SgIoTransport (Linux SG_IO), IscsiTransport (libiscsi), TargetTransport (an in-process
+// MMC target: the virtual recorder, or a file or block device seen as a random-writable medium).
 
 #include <chrono>
 #include <cstddef>
@@ -14,8 +14,8 @@ namespace discwright::device {
 
 /// Limits of the path between host and drive (IDiscRecorder2Ex adapter descriptor).
 struct TransferLimits {
-    u32 max_transfer_bytes = 64 * 1024;    // largest single data phase
-    u32 byte_alignment_mask = 0;           // (buffer address & mask) must be 0
+    u32 max_transfer_bytes = 64 * 1024; // largest single data phase
+    u32 byte_alignment_mask = 0;        // (buffer address & mask) must be 0
 };
 
 class Transport {

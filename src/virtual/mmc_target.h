@@ -1,6 +1,6 @@
 #pragma once
 // The target side of an MMC exchange: what a drive does with a CDB. The virtual recorder and
-// the file pseudo-drive implement it; device::VirtualTransport and device::FileTransport hand
+// the file pseudo-drive implement it; device::TargetTransport hands
 // commands to it. Answers are built with the same scsi/ encoders whose decoders the host uses.
 
 #include <cstddef>

@@ -8,33 +8,13 @@
 #include "device/udev_drives.h"
 #include "discwright/disc_master.h"
 #include "support/expect_error.h"
+#include "support/scoped_env.h"
 #include "support/temp_tree.h"
 
 namespace discwright {
 namespace {
 
-class ScopedEnv {
-public:
-    ScopedEnv(const char* name, std::optional<std::string> value) : m_name(name) {
-        if (const char* old = std::getenv(name)) m_old = old;
-        if (value)
-            setenv(name, value->c_str(), 1);
-        else
-            unsetenv(name);
-    }
-    ~ScopedEnv() {
-        if (m_old)
-            setenv(m_name, m_old->c_str(), 1);
-        else
-            unsetenv(m_name);
-    }
-    ScopedEnv(const ScopedEnv&) = delete;
-    ScopedEnv& operator=(const ScopedEnv&) = delete;
-
-private:
-    const char* m_name;
-    std::optional<std::string> m_old;
-};
+using test::ScopedEnv;
 
 /// A registry file and list of this test's own; the machine's real drives come first.
 class DiscMasterTest : public ::testing::Test {

@@ -22,6 +22,7 @@
 #include "discwright/error.h"
 #include "discwright/virtual_recorder.h"
 #include "support/expect_error.h"
+#include "support/scoped_env.h"
 #include "support/temp_tree.h"
 
 namespace discwright {
@@ -30,25 +31,7 @@ namespace {
 using test::expect_error;
 
 /// Sets an environment variable for the lifetime of the object, restoring the old value.
-class ScopedEnv {
-public:
-    ScopedEnv(const char* name, const std::string& value) : m_name(name) {
-        if (const char* old = std::getenv(name)) m_old = old;
-        setenv(name, value.c_str(), 1);
-    }
-    ~ScopedEnv() {
-        if (m_old)
-            setenv(m_name, m_old->c_str(), 1);
-        else
-            unsetenv(m_name);
-    }
-    ScopedEnv(const ScopedEnv&) = delete;
-    ScopedEnv& operator=(const ScopedEnv&) = delete;
-
-private:
-    const char* m_name;
-    std::optional<std::string> m_old;
-};
+using test::ScopedEnv;
 
 /// A private lock folder and an empty drive registry, so nothing of the machine leaks in.
 class RecorderFixture {

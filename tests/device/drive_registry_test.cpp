@@ -7,34 +7,14 @@
 
 #include "device/drive_registry.h"
 #include "support/expect_error.h"
+#include "support/scoped_env.h"
 #include "support/temp_tree.h"
 
 namespace discwright::device {
 namespace {
 
 /// Sets or clears an environment variable for one test and restores it afterwards.
-class ScopedEnv {
-public:
-    ScopedEnv(const char* name, std::optional<std::string> value) : m_name(name) {
-        if (const char* old = std::getenv(name)) m_old = old;
-        if (value)
-            setenv(name, value->c_str(), 1);
-        else
-            unsetenv(name);
-    }
-    ~ScopedEnv() {
-        if (m_old)
-            setenv(m_name, m_old->c_str(), 1);
-        else
-            unsetenv(m_name);
-    }
-    ScopedEnv(const ScopedEnv&) = delete;
-    ScopedEnv& operator=(const ScopedEnv&) = delete;
-
-private:
-    const char* m_name;
-    std::optional<std::string> m_old;
-};
+using test::ScopedEnv;
 
 TEST(DriveRegistry, ParsesAddressesCommentsAndBlankLines) {
     const auto drives = parse_drive_registry("# my drives\n"

@@ -8,6 +8,7 @@
 
 #include "device/exclusive_access.h"
 #include "support/expect_error.h"
+#include "support/scoped_env.h"
 #include "support/temp_tree.h"
 
 namespace discwright::device {
@@ -16,18 +17,8 @@ namespace {
 /// Every test gets its own lock folder through DISCWRIGHT_LOCK_DIR.
 class ExclusiveAccessTest : public ::testing::Test {
 protected:
-    void SetUp() override {
-        if (const char* old = std::getenv("DISCWRIGHT_LOCK_DIR")) m_old = old;
-        setenv("DISCWRIGHT_LOCK_DIR", (m_dir / "locks").c_str(), 1);
-    }
-    void TearDown() override {
-        if (m_old)
-            setenv("DISCWRIGHT_LOCK_DIR", m_old->c_str(), 1);
-        else
-            unsetenv("DISCWRIGHT_LOCK_DIR");
-    }
     test::TempDir m_dir;
-    std::optional<std::string> m_old;
+    test::ScopedEnv m_locks{"DISCWRIGHT_LOCK_DIR", (m_dir / "locks").string()};
 };
 
 /// What the holding child does after it has reported the lock taken.

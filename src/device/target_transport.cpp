@@ -1,4 +1,4 @@
-#include "device/file_transport.h"
+#include "device/target_transport.h"
 
 #include <fmt/format.h>
 
@@ -9,22 +9,22 @@ namespace discwright::device {
 
 namespace {
 
-// The pseudo-drive writes with pwrite; 64 KiB per command, like a real drive's adapter, keeps
-// the writers' chunking the same on every transport.
-constexpr u32 file_max_transfer = 64 * 1024;
+// A real drive's adapter moves 64 KiB at once; in-process targets say the same so that the
+// writers above run the same chunking against them as against hardware.
+constexpr u32 target_max_transfer = 64 * 1024;
 
 } // namespace
 
-FileTransport::FileTransport(std::unique_ptr<virtual_recorder::MmcTarget> target,
-                             std::string address)
+TargetTransport::TargetTransport(std::unique_ptr<virtual_recorder::MmcTarget> target,
+                                 std::string address)
     : m_target(std::move(target)), m_address(std::move(address)) {
     if (!m_target)
         throw Error(ErrorCode::Internal,
-                    fmt::format("file transport: no target to run commands ({})", m_address));
+                    fmt::format("in-process transport: no target to run commands ({})", m_address));
 }
 
-scsi::CommandResult FileTransport::execute(const scsi::Cdb& cdb, std::span<std::byte> data,
-                                           std::chrono::milliseconds /*timeout*/) {
+scsi::CommandResult TargetTransport::execute(const scsi::Cdb& cdb, std::span<std::byte> data,
+                                             std::chrono::milliseconds /*timeout*/) {
     if (data.size() < cdb.transfer_length)
         throw Error(ErrorCode::InvalidParam,
                     fmt::format("{} needs a {}-byte buffer, {} given ({})",
@@ -41,8 +41,8 @@ scsi::CommandResult FileTransport::execute(const scsi::Cdb& cdb, std::span<std::
     return result;
 }
 
-TransferLimits FileTransport::limits() const {
-    return {.max_transfer_bytes = file_max_transfer, .byte_alignment_mask = 0};
+TransferLimits TargetTransport::limits() const {
+    return {.max_transfer_bytes = target_max_transfer, .byte_alignment_mask = 0};
 }
 
 } // namespace discwright::device

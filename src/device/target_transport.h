@@ -1,7 +1,7 @@
 #pragma once
-// VirtualTransport: the in-process virtual recorder (virtual:PATH): an MMC drive model whose medium
-// lives in a file. Commands go straight to the target's execute(); the same CDBs and sense bytes
-// cross it as cross SG_IO, so everything above the transport cannot tell.
+// TargetTransport: an in-process MMC target — the virtual recorder (virtual:PATH) or the file
+// pseudo-drive (file:PATH). Commands go straight to the target's execute(); the same CDBs and
+// sense bytes cross it as cross SG_IO, so everything above the transport cannot tell.
 
 #include <chrono>
 #include <cstddef>
@@ -14,10 +14,11 @@
 
 namespace discwright::device {
 
-class VirtualTransport final : public Transport {
+class TargetTransport final : public Transport {
 public:
-    /// `address` is the normalised address ("virtual:/abs/path") that messages name.
-    VirtualTransport(std::unique_ptr<virtual_recorder::MmcTarget> target, std::string address);
+    /// `address` is the normalised address ("virtual:/abs/path", "file:/abs/path") that
+    /// messages name.
+    TargetTransport(std::unique_ptr<virtual_recorder::MmcTarget> target, std::string address);
 
     /// Runs the command in the calling thread; the timeout does not apply to an in-process
     /// target. A buffer shorter than cdb.transfer_length is InvalidParam, and a target that
@@ -27,7 +28,7 @@ public:
     [[nodiscard]] std::string address() const override { return m_address; }
     [[nodiscard]] TransferLimits limits() const override;
 
-    /// The virtual recorder itself, for tests and tools that inspect its state.
+    /// The target itself, for tests and tools that inspect its state.
     [[nodiscard]] virtual_recorder::MmcTarget& target() { return *m_target; }
 
 private:
