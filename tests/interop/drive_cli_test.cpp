@@ -192,6 +192,14 @@ TEST_F(DriveCli, DriveInfoOverIscsiReportsTgtsBlankDvdPlusR) {
     for (const json& s : media["state"])
         blank |= s == "blank";
     EXPECT_TRUE(blank) << media["state"].dump();
+    EXPECT_EQ(media.value("type", ""), "dvd+r") << media.dump();
+    // The capacity of the blank disc is the free space of its invisible track 1 (MMC-6 6.27):
+    // tgt reports a 4.7 GB DVD+R's 2,295,104 blocks, with the next writable address 0.
+    ASSERT_TRUE(media.contains("tracks") && media["tracks"].size() == 1) << media.dump();
+    const json& track = media["tracks"][0];
+    EXPECT_EQ(track.value("free_blocks", 0u), 2'295'104u) << track.dump();
+    EXPECT_EQ(track.value("next_writable_address", 1u), 0u) << track.dump();
+    EXPECT_TRUE(track.value("blank", false)) << track.dump();
     // tgt lacks commands (GET PERFORMANCE, READ FORMAT CAPACITIES ...): drive info lists what
     // it could not learn instead of failing.
     ASSERT_TRUE(j.contains("unavailable")) << j.dump();
