@@ -84,6 +84,14 @@ enum class ErrorCode : std::uint16_t {
     MediaCapacityExceeded, // writing past the end of the medium: use a larger disc.
     MediaReadError,        // the medium could not be read at an LBA (sense 03h).
     MediaWriteError,       // the medium could not be written at an LBA (sense 03h).
+    // Media: the writers (burn/)
+    MediaNotBlank,         // E_IMAPI_DF2DATA_MEDIA_NOT_BLANK: erase it, or force overwrite.
+    MediaNotSupported,     // E_IMAPI_DF2DATA_MEDIA_IS_NOT_SUPPORTED: this writer cannot use it.
+    MediaNotErasable,      // E_IMAPI_ERASE_MEDIA_IS_NOT_ERASABLE: not a rewritable disc.
+    StreamNotSupported,    // E_IMAPI_DF2DATA_STREAM_NOT_SUPPORTED: not whole 2048-byte blocks.
+    StreamTooLarge,        // E_IMAPI_DF2DATA_STREAM_TOO_LARGE_FOR_CURRENT_MEDIA: larger disc.
+    SessionStartMismatch,  // the image was laid out for another LBA than the disc's next one.
+    BurnVerificationFailed, // E_IMAPI_BURN_VERIFICATION_FAILED: the disc differs from the source.
     // Device
     RecorderNotFound,             // no drive at that address or index: see `discwright drives`.
     RecorderLocked,               // E_IMAPI_RECORDER_LOCKED: context().owner holds the drive.
@@ -101,6 +109,10 @@ enum class ErrorCode : std::uint16_t {
     CommandNotSupported,          // the drive refused the command (sense 05h/20h): a quirk.
     DeviceCommandFailed,          // the drive ended the command with CHECK CONDITION.
     TransportFailure,             // the ioctl, socket or file under the drive failed.
+    RecorderNotSupported,         // E_IMAPI_DF2DATA_RECORDER_NOT_SUPPORTED: the drive cannot write.
+    WriteInProgress,              // E_IMAPI_DF2DATA_WRITE_IN_PROGRESS: one write at a time.
+    WriteNotInProgress,           // E_IMAPI_DF2DATA_WRITE_NOT_IN_PROGRESS: nothing to cancel.
+    EraseFailed,                  // E_IMAPI_ERASE_DRIVE_FAILED_ERASE_COMMAND: see the sense.
     // Cancelled
     RequestCancelled, // E_IMAPI_REQUEST_CANCELLED: the operation was cancelled.
     // Internal

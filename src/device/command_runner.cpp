@@ -102,6 +102,12 @@ std::vector<std::byte> CommandRunner::read(const scsi::Cdb& cdb,
     return data;
 }
 
+u32 CommandRunner::read_into(const scsi::Cdb& cdb, std::span<std::byte> data,
+                             std::optional<milliseconds> timeout) {
+    const scsi::CommandResult result = run(cdb, data, timeout.value_or(default_timeout(cdb)));
+    return std::min<u32>(result.transferred, cdb.transfer_length);
+}
+
 void CommandRunner::write(const scsi::Cdb& cdb, std::span<const std::byte> data,
                           std::optional<milliseconds> timeout) {
     // Transport::execute takes one mutable buffer for both directions and only reads it for a

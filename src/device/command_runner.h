@@ -49,6 +49,10 @@ public:
     /// CommandTimeout, not retried.
     [[nodiscard]] std::vector<std::byte>
     read(const scsi::Cdb& cdb, std::optional<std::chrono::milliseconds> timeout = {});
+    /// Data-in command into the caller's buffer (at least cdb.transfer_length bytes): the bytes
+    /// received. For bulk reads that should not allocate. Errors as read().
+    u32 read_into(const scsi::Cdb& cdb, std::span<std::byte> data,
+                  std::optional<std::chrono::milliseconds> timeout = {});
     /// Data-out or no-data command; `data` holds at least cdb.transfer_length bytes. Errors as
     /// read().
     void write(const scsi::Cdb& cdb, std::span<const std::byte> data = {},
