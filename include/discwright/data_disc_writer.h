@@ -57,6 +57,18 @@ struct DataWriterProgress {
 using BurnEvent = std::variant<DataWriterProgress, WarningEvent>;
 using BurnEventHandler = std::function<void(const BurnEvent&)>;
 
+/// What write() would do with a stream, decided by the same checks it runs first.
+struct BurnPlan {
+    MediaType media = MediaType::Unknown;
+    u64 start_lba = 0;         // where the stream's first sector goes
+    u64 sectors = 0;           // sectors of the stream
+    u64 extra_sectors = 0;     // sectors the writer adds (a CD's 150-sector post-gap)
+    bool format_first = false; // a blank DVD+RW or BD-RE is formatted before writing
+    bool append = false;       // a new session after existing ones (or an overwritable append)
+    bool closes_disc = false;  // no session can follow (closing rules)
+    u64 free_sectors_after = 0;
+};
+
 /// SetWriteSpeed's success codes S_IMAPI_SPEEDADJUSTED / _ROTATIONADJUSTED / _BOTHADJUSTED.
 enum class SpeedAdjustment : u8 { None, Speed, Rotation, Both };
 
@@ -143,6 +155,9 @@ public:
     /// then its volume descriptors are copied to LBA 16 last.
     void write(const FileSystemImageResult& image, const BurnEventHandler& events = {},
                CancellationToken cancel = {});
+    /// The checks write() runs before writing, without writing: the same errors, or the plan.
+    [[nodiscard]] BurnPlan plan(const Stream& data);
+    [[nodiscard]] BurnPlan plan(const FileSystemImageResult& image);
     /// CancelWrite: asks a running write() to stop at its next safe point (any thread).
     /// WriteNotInProgress when nothing is being written.
     void cancel_write();

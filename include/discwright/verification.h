@@ -37,9 +37,9 @@ using VerificationProgress = std::function<void(u64 done, u64 total)>;
 /// Compares the sectors of `source` (from its byte 0, whole 2048-byte sectors) with `medium`
 /// from `start_lba` at `level` (None compares nothing). `medium` is an image file or a disc
 /// (DiscStream). Never throws for a mismatch: the report says where; read failures throw.
-[[nodiscard]] VerificationReport
-compare_with_source(const Stream& medium, u64 start_lba, const Stream& source,
-                    VerificationLevel level, const VerificationProgress& progress = {},
-                    CancellationToken cancel = {});
+[[nodiscard]] VerificationReport compare_with_source(const Stream& medium, u64 start_lba,
+                                                     const Stream& source, VerificationLevel level,
+                                                     const VerificationProgress& progress = {},
+                                                     CancellationToken cancel = {});
 
 } // namespace discwright

@@ -27,16 +27,19 @@ class DiscRecorder;
 struct WriteEngineProgress {
     i64 start_lba = 0;
     u32 sector_count = 0;
-    i64 last_read_lba = -1;    // last LBA whose bytes came from the stream (-1: none yet)
-    i64 last_written_lba = -1; // last LBA the drive accepted
+    i64 last_read_lba = -1;      // last LBA whose bytes came from the stream (-1: none yet)
+    i64 last_written_lba = -1;   // last LBA the drive accepted
     u64 total_system_buffer = 0; // bytes of the engine's ring buffer
     u64 used_system_buffer = 0;  // bytes read from the stream and not yet written
-    [[nodiscard]] u64 free_system_buffer() const { return total_system_buffer - used_system_buffer; }
+    [[nodiscard]] u64 free_system_buffer() const {
+        return total_system_buffer - used_system_buffer;
+    }
     double elapsed_seconds = 0;
     /// Sectors per second over the last half second (0 until known).
     double sectors_per_second = 0;
     [[nodiscard]] u64 sectors_done() const {
-        return last_written_lba < start_lba ? 0 : static_cast<u64>(last_written_lba - start_lba + 1);
+        return last_written_lba < start_lba ? 0
+                                            : static_cast<u64>(last_written_lba - start_lba + 1);
     }
 };
 

@@ -64,7 +64,8 @@ private:
 
 std::string state_words(MediaState s) {
     std::string out;
-    for (const auto& w : to_strings(s)) out += (out.empty() ? "" : ", ") + w;
+    for (const auto& w : to_strings(s))
+        out += (out.empty() ? "" : ", ") + w;
     return out;
 }
 
@@ -136,6 +137,20 @@ struct DataDiscWriter::Run {
     [[nodiscard]] const std::string& drive() const { return w.m_recorder.address(); }
 
     void validate(std::optional<u64> image_start);
+    [[nodiscard]] BurnPlan plan() const {
+        const u64 extra =
+            facts.rules->post_gap && !w.postgap_already_in_image ? post_gap_sectors : 0;
+        return {.media = facts.type,
+                .start_lba = start,
+                .sectors = sectors,
+                .extra_sectors = extra,
+                .format_first = facts.format_type.has_value(),
+                .append = facts.sequential() ? start > 0 : append_overwrite,
+                .closes_disc = facts.sequential() && close.finalize,
+                .free_sectors_after =
+                    facts.sequential() ? facts.free_sectors - std::min(facts.free_sectors, sectors)
+                                       : facts.total_sectors - (start + sectors)};
+    }
     void format();
     void set_up();
     void write_data();
@@ -192,8 +207,9 @@ void DataDiscWriter::Run::validate(std::optional<u64> image_start) {
                                     to_string(facts.type), drive(), start))
                 .with_drive(drive())
                 .with_lba(start);
-        const u64 room = facts.free_sectors +
-                         (facts.rules->post_gap && w.postgap_already_in_image ? post_gap_sectors : 0);
+        const u64 room =
+            facts.free_sectors +
+            (facts.rules->post_gap && w.postgap_already_in_image ? post_gap_sectors : 0);
         if (sectors > room)
             throw Error(ErrorCode::StreamTooLarge,
                         fmt::format("{} needs {} sectors, the {} in {} has {} free",
@@ -251,9 +267,9 @@ void DataDiscWriter::Run::format() {
     p.descriptor.number_of_blocks = static_cast<u32>(facts.total_sectors);
     const auto list = scsi::encode_format_parameters(p);
     w.m_recorder.runner().write(scsi::format_unit(), list);
-    burn::wait_until_ready(w.m_recorder, {.interval = std::chrono::milliseconds(100),
-                                          .what = "formatting the disc"},
-                           {}, caller_cancel);
+    burn::wait_until_ready(
+        w.m_recorder, {.interval = std::chrono::milliseconds(100), .what = "formatting the disc"},
+        {}, caller_cancel);
 }
 
 void DataDiscWriter::Run::set_up() {
@@ -286,20 +302,23 @@ void DataDiscWriter::Run::write_data() {
     o.write_unit_sectors = facts.rules->write_unit;
     o.sectors_per_write = 0;
     WriteEngine engine(w.m_recorder, o);
-    const u64 total = sectors + (facts.rules->post_gap && !w.postgap_already_in_image ? post_gap_sectors : 0);
+    const u64 total =
+        sectors + (facts.rules->post_gap && !w.postgap_already_in_image ? post_gap_sectors : 0);
     u64 done_before = 0;
     auto handler = [&](const WriteEngineProgress& p) {
         if (caller_cancel.cancelled()) w.m_state->cancel.cancel();
         const double sps = p.sectors_per_second;
         const u64 done = done_before + p.sectors_done();
-        emit(DataWriteAction::WritingData, p, sps > 0 ? static_cast<double>(total - done) / sps : -1);
+        emit(DataWriteAction::WritingData, p,
+             sps > 0 ? static_cast<double>(total - done) / sps : -1);
     };
     const SectorObserver observer = [&](u64 first, std::span<const std::byte> bytes) {
         log.add(first, bytes);
     };
     engine.write_section(data, static_cast<i64>(start), static_cast<u32>(sectors), 0, handler,
                          w.m_state->cancel.token(),
-                         w.verification_level == VerificationLevel::Full ? observer : SectorObserver{});
+                         w.verification_level == VerificationLevel::Full ? observer
+                                                                         : SectorObserver{});
     if (total > sectors) {
         // The post-gap of a CD data track (IMAPI appends it unless the image has it).
         done_before = sectors;
@@ -317,8 +336,9 @@ void DataDiscWriter::Run::finalize() {
     burn::wait_until_ready(w.m_recorder, wait);
     if (facts.sequential()) {
         const u16 track = facts.disc ? facts.disc->last_track_in_last_session : 0;
-        runner.write(scsi::close_track_session(
-            {.immed = true, .function = scsi::CloseFunction::CloseTrack, .track_session_number = track}));
+        runner.write(scsi::close_track_session({.immed = true,
+                                                .function = scsi::CloseFunction::CloseTrack,
+                                                .track_session_number = track}));
         burn::wait_until_ready(w.m_recorder, wait);
         runner.write(scsi::close_track_session({.immed = true, .function = close.function}));
         burn::wait_until_ready(w.m_recorder, wait);
@@ -333,15 +353,15 @@ void DataDiscWriter::Run::finalize() {
         const u64 end = (16 + descriptor_count + unit - 1) / unit * unit;
         std::vector<std::byte> blocks((end - first) * block_size);
         burn::read_sectors(w.m_recorder, first, blocks);
-        const auto got = data.read_at(16 * u64{block_size},
-                                      std::span(blocks).subspan((16 - first) * block_size,
-                                                                descriptor_count * block_size));
+        const auto got = data.read_at(
+            16 * u64{block_size},
+            std::span(blocks).subspan((16 - first) * block_size, descriptor_count * block_size));
         if (got != descriptor_count * block_size)
             throw Error(ErrorCode::DataStreamReadFailure,
                         fmt::format("{} ended inside its volume descriptors", data.description()))
                 .with_path(data.description());
-        runner.write(scsi::write10({.lba = static_cast<u32>(first),
-                                    .blocks = static_cast<u16>(end - first)}),
+        runner.write(scsi::write10(
+                         {.lba = static_cast<u32>(first), .blocks = static_cast<u16>(end - first)}),
                      blocks);
         runner.write(scsi::synchronize_cache());
         burn::wait_until_ready(w.m_recorder, wait);
@@ -349,7 +369,8 @@ void DataDiscWriter::Run::finalize() {
     if (facts.disc && facts.disc->bg_format_status == BackgroundFormatStatus::InProgress &&
         (facts.profile == Profile::DvdPlusRw || facts.profile == Profile::DvdPlusRwDualLayer)) {
         // MMC-6 6.3.3.5: a compatible stop of the background format, so players read the disc.
-        runner.write(scsi::close_track_session({.immed = true, .function = scsi::CloseFunction::CloseSession}));
+        runner.write(scsi::close_track_session(
+            {.immed = true, .function = scsi::CloseFunction::CloseSession}));
         burn::wait_until_ready(w.m_recorder, wait);
     }
 }
@@ -396,6 +417,19 @@ void DataDiscWriter::Run::verify() {
                                 data.description()))
             .with_drive(drive())
             .with_lba(*report.first_mismatch_lba);
+}
+
+BurnPlan DataDiscWriter::plan(const Stream& data) {
+    Run run(*this, data, {}, {});
+    run.validate(std::nullopt);
+    return run.plan();
+}
+
+BurnPlan DataDiscWriter::plan(const FileSystemImageResult& image) {
+    const auto stream = image.image_stream();
+    Run run(*this, *stream, {}, {});
+    run.validate(image.start_block().value);
+    return run.plan();
 }
 
 void DataDiscWriter::write(const Stream& data, const BurnEventHandler& events,

@@ -47,11 +47,21 @@ DataDiscWriter::DataDiscWriter(DiscRecorder& recorder)
 DataDiscWriter::~DataDiscWriter() = default;
 
 std::vector<MediaType> DataDiscWriter::supported_media_types() {
-    return {MediaType::CdR,      MediaType::CdRw,           MediaType::DvdDashR,
-            MediaType::DvdDashRw, MediaType::DvdPlusR,      MediaType::DvdPlusRDualLayer,
-            MediaType::DvdPlusRw, MediaType::DvdPlusRwDualLayer, MediaType::DvdDashRDualLayer,
-            MediaType::DvdRam,   MediaType::BdR,            MediaType::BdRDualLayer,
-            MediaType::BdRe,     MediaType::BdReDualLayer,  MediaType::Disk};
+    return {MediaType::CdR,
+            MediaType::CdRw,
+            MediaType::DvdDashR,
+            MediaType::DvdDashRw,
+            MediaType::DvdPlusR,
+            MediaType::DvdPlusRDualLayer,
+            MediaType::DvdPlusRw,
+            MediaType::DvdPlusRwDualLayer,
+            MediaType::DvdDashRDualLayer,
+            MediaType::DvdRam,
+            MediaType::BdR,
+            MediaType::BdRDualLayer,
+            MediaType::BdRe,
+            MediaType::BdReDualLayer,
+            MediaType::Disk};
 }
 
 bool DataDiscWriter::is_recorder_supported(DiscRecorder& recorder) {
@@ -80,7 +90,8 @@ bool DataDiscWriter::media_heuristically_blank() {
     const u64 readable = static_cast<u64>(m_recorder.capacity().last_lba) + 1;
     std::vector<std::byte> bytes(std::min(probe, readable) * block_size);
     auto zero = [&] {
-        return std::all_of(bytes.begin(), bytes.end(), [](std::byte b) { return b == std::byte{}; });
+        return std::all_of(bytes.begin(), bytes.end(),
+                           [](std::byte b) { return b == std::byte{}; });
     };
     try {
         burn::read_sectors(m_recorder, 0, bytes);
@@ -88,8 +99,9 @@ bool DataDiscWriter::media_heuristically_blank() {
         burn::read_sectors(m_recorder, readable - bytes.size() / block_size, bytes);
         return zero();
     } catch (const Error& e) {
-        // Never-written areas of a pseudo-drive or a fresh format may not read at all.
-        if (e.code() == ErrorCode::MediaReadError) return true;
+        // Never-written areas (a fresh format, an empty pseudo-drive file) may not read at all.
+        if (e.code() == ErrorCode::MediaReadError || e.code() == ErrorCode::MediaCapacityExceeded)
+            return true;
         throw;
     }
 }
@@ -109,10 +121,12 @@ MediaType DataDiscWriter::current_physical_media_type() {
     return m_recorder.current_media_type();
 }
 u32 DataDiscWriter::total_sectors_on_media() {
-    return static_cast<u32>(std::min<u64>(burn::read_disc_facts(m_recorder).total_sectors, 0xFFFFFFFFu));
+    return static_cast<u32>(
+        std::min<u64>(burn::read_disc_facts(m_recorder).total_sectors, 0xFFFFFFFFu));
 }
 u32 DataDiscWriter::free_sectors_on_media() {
-    return static_cast<u32>(std::min<u64>(burn::read_disc_facts(m_recorder).free_sectors, 0xFFFFFFFFu));
+    return static_cast<u32>(
+        std::min<u64>(burn::read_disc_facts(m_recorder).free_sectors, 0xFFFFFFFFu));
 }
 i64 DataDiscWriter::next_writable_address() {
     return burn::read_disc_facts(m_recorder).next_writable_address;
@@ -148,7 +162,8 @@ std::vector<WriteSpeedDescriptor> DataDiscWriter::supported_write_speed_descript
 
 std::vector<u32> DataDiscWriter::supported_write_speeds() {
     std::vector<u32> out;
-    for (const auto& d : supported_write_speed_descriptors()) out.push_back(d.write_speed);
+    for (const auto& d : supported_write_speed_descriptors())
+        out.push_back(d.write_speed);
     return out;
 }
 

@@ -24,11 +24,13 @@ u32 le32_at(std::span<const std::byte> b, std::size_t at) {
 
 void read_sequential(DiscRecorder& recorder, DiscFacts& f) {
     const DiscInformation& d = *f.disc;
-    const bool appendable = d.disc_status == DiscStatus::Empty || d.disc_status == DiscStatus::Incomplete;
+    const bool appendable =
+        d.disc_status == DiscStatus::Empty || d.disc_status == DiscStatus::Incomplete;
     f.sessions = d.number_of_sessions;
     if (d.last_session_state != SessionState::Complete && f.sessions > 0) --f.sessions;
     if (appendable) {
-        const auto t = recorder.track_information(d.last_track_in_last_session, TrackAddressType::Track);
+        const auto t =
+            recorder.track_information(d.last_track_in_last_session, TrackAddressType::Track);
         f.next_writable_address = t.next_writable_address.value_or(t.track_start_address);
         f.free_sectors = t.free_blocks;
         f.total_sectors = static_cast<u64>(f.next_writable_address) + t.free_blocks;
@@ -97,7 +99,8 @@ void read_sectors(DiscRecorder& recorder, u64 lba, std::span<std::byte> out) {
     const u64 count = out.size() / 2048;
     for (u64 done = 0; done < count;) {
         const u64 n = std::min<u64>({per, count - done, 0xFFFF});
-        const auto cdb = scsi::read10({.lba = static_cast<u32>(lba + done), .blocks = static_cast<u16>(n)});
+        const auto cdb =
+            scsi::read10({.lba = static_cast<u32>(lba + done), .blocks = static_cast<u16>(n)});
         const auto got = runner.read_into(cdb, out.subspan(done * 2048, n * 2048));
         if (got != n * 2048)
             throw Error(ErrorCode::MediaReadError,

@@ -41,7 +41,8 @@ void wait_until_ready(DiscRecorder& recorder, const WaitOptions& options,
             if (progress) progress(1.0);
             return;
         }
-        const auto sense = result.sense.empty() ? scsi::SenseInfo{} : scsi::decode_sense(result.sense);
+        const auto sense =
+            result.sense.empty() ? scsi::SenseInfo{} : scsi::decode_sense(result.sense);
         if (!still_working(sense)) {
             // Let the runner turn the answer into its usual Error (or find the drive ready now).
             runner.write(scsi::test_unit_ready());

@@ -54,15 +54,15 @@ SessionClose session_close(Profile p, const ClosingRequest& r) {
 
     SessionClose close;
     close.finalize = finalize;
-    close.multi_session = finalize ? MultiSession::NextSessionNotAllowed
-                                   : MultiSession::NextSessionAllowed;
+    close.multi_session =
+        finalize ? MultiSession::NextSessionNotAllowed : MultiSession::NextSessionAllowed;
     if (!finalize) {
         close.function = scsi::CloseFunction::CloseSession;
     } else if (plus_r) {
         // MMC-6 6.3.3.4: 110b finalizes with the full lead-out players expect; 101b with the
         // shorter minimal-radius one.
-        close.function = compatible ? scsi::CloseFunction::Finalize
-                                    : scsi::CloseFunction::FinalizeMinimalRadius;
+        close.function =
+            compatible ? scsi::CloseFunction::Finalize : scsi::CloseFunction::FinalizeMinimalRadius;
     } else if (p == Profile::BdRSequential) {
         close.function = scsi::CloseFunction::Finalize;
     } else {

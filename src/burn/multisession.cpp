@@ -64,10 +64,11 @@ MultisessionInfo prepare_next_session(FileSystemImage& image, DiscRecorder& reco
             .with_drive(recorder.address());
     const MultisessionInfo info = burn::multisession_info(facts);
     if (!info.supported_on_current_media_state)
-        throw Error(ErrorCode::InvalidMediaState,
-                    fmt::format("the {} in {} cannot take another session (it is {})",
-                                to_string(facts.type), recorder.address(),
-                                has(facts.state, MediaState::Finalized) ? "closed" : "full or damaged"))
+        throw Error(
+            ErrorCode::InvalidMediaState,
+            fmt::format("the {} in {} cannot take another session (it is {})",
+                        to_string(facts.type), recorder.address(),
+                        has(facts.state, MediaState::Finalized) ? "closed" : "full or damaged"))
             .with_drive(recorder.address());
     const bool has_session = facts.sequential() ? facts.sessions > 0 : facts.volume_end > 0;
     const u64 start = info.new_session_start();

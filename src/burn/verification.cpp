@@ -59,7 +59,8 @@ void ChecksumLog::add(u64 first_sector, std::span<const std::byte> bytes) {
 
 u64 ChecksumLog::sectors() const {
     u64 n = 0;
-    for (const auto& e : m_entries) n += e.count;
+    for (const auto& e : m_entries)
+        n += e.count;
     return n;
 }
 
@@ -71,7 +72,8 @@ std::vector<std::pair<u64, u64>> quick_sample(u64 sectors) {
     };
     add(0, 32);
     constexpr u64 spread = 32, spread_run = 8;
-    for (u64 i = 1; i <= spread; ++i) add(sectors * i / (spread + 1), spread_run);
+    for (u64 i = 1; i <= spread; ++i)
+        add(sectors * i / (spread + 1), spread_run);
     add(sectors > 16 ? sectors - 16 : 0, 16);
     // Sort and merge overlaps so no sector is read twice.
     std::sort(runs.begin(), runs.end());
@@ -93,7 +95,8 @@ VerificationReport compare_ranges(const SectorReader& medium, u64 start_lba, con
                                   const CancellationToken& cancel) {
     VerificationReport report{.level = level, .start_lba = start_lba, .sectors = sectors};
     u64 total = 0;
-    for (const auto& r : ranges) total += r.second;
+    for (const auto& r : ranges)
+        total += r.second;
     std::vector<std::byte> disc(run_sectors * sector), want(run_sectors * sector);
     for (const auto& [first, count] : ranges) {
         for (u64 done = 0; done < count;) {

@@ -39,12 +39,10 @@ private:
 
 /// Compares the runs of `ranges` (sector indexes of the session) read from the medium at
 /// `start_lba` with the same sectors of `source`.
-[[nodiscard]] VerificationReport compare_ranges(const SectorReader& medium, u64 start_lba,
-                                                const Stream& source, u64 sectors,
-                                                const std::vector<std::pair<u64, u64>>& ranges,
-                                                VerificationLevel level,
-                                                const VerificationProgress& progress,
-                                                const CancellationToken& cancel);
+[[nodiscard]] VerificationReport
+compare_ranges(const SectorReader& medium, u64 start_lba, const Stream& source, u64 sectors,
+               const std::vector<std::pair<u64, u64>>& ranges, VerificationLevel level,
+               const VerificationProgress& progress, const CancellationToken& cancel);
 
 /// Full verification against checksums: reads every logged run back, and on a mismatch reads
 /// the source again to name the first differing sector.

@@ -45,8 +45,10 @@ struct Slot {
 class SlotRing {
 public:
     SlotRing(std::size_t slots, std::size_t slot_bytes) : m_slots(slots) {
-        for (auto& s : m_slots) s.bytes.resize(slot_bytes);
-        for (std::size_t i = 0; i < slots; ++i) m_free.push_back(i);
+        for (auto& s : m_slots)
+            s.bytes.resize(slot_bytes);
+        for (std::size_t i = 0; i < slots; ++i)
+            m_free.push_back(i);
     }
     [[nodiscard]] std::size_t slot_bytes() const { return m_slots.front().bytes.size(); }
     [[nodiscard]] Slot& at(std::size_t i) { return m_slots[i]; }
@@ -141,10 +143,8 @@ scsi::Cdb write_cdb(const WriteEngineOptions& o, i64 lba, u32 count) {
     // A negative LBA (a CD pre-gap) travels as its 32-bit two's complement (MMC-6 4.2.3.5).
     const auto field = static_cast<u32>(static_cast<u64>(lba) & 0xFFFF'FFFFu);
     if (o.use_streaming_write12)
-        return scsi::write12({.lba = field,
-                              .blocks = count,
-                              .streaming = true,
-                              .block_size = o.bytes_per_sector});
+        return scsi::write12(
+            {.lba = field, .blocks = count, .streaming = true, .block_size = o.bytes_per_sector});
     return scsi::write10(
         {.lba = field, .blocks = static_cast<u16>(count), .block_size = o.bytes_per_sector});
 }
@@ -207,17 +207,17 @@ void WriteEngine::write_section(const Stream& data, i64 start_lba, u32 sector_co
         throw Error(ErrorCode::StreamNotSupported,
                     fmt::format("write engine: {} holds {} bytes from offset {}, fewer than the "
                                 "{} sectors of {} bytes to write",
-                                data.description(), data.size() - std::min(stream_offset, data.size()),
-                                stream_offset, sector_count, bps))
+                                data.description(),
+                                data.size() - std::min(stream_offset, data.size()), stream_offset,
+                                sector_count, bps))
             .with_path(data.description());
 
     // Sectors per WRITE: what the transport moves at once, in whole write units.
     u32 per_write = o.sectors_per_write;
     if (per_write == 0) {
         const u64 max_bytes = std::max<u64>(m_recorder.maximum_page_aligned_transfer_size(), bps);
-        per_write = static_cast<u32>(std::min<u64>(max_bytes / bps, o.use_streaming_write12
-                                                                        ? 0x10000u
-                                                                        : 0xFFFFu));
+        per_write = static_cast<u32>(
+            std::min<u64>(max_bytes / bps, o.use_streaming_write12 ? 0x10000u : 0xFFFFu));
         per_write -= per_write % o.write_unit_sectors;
         if (per_write == 0) per_write = o.write_unit_sectors;
     }
@@ -244,31 +244,34 @@ void WriteEngine::write_section(const Stream& data, i64 start_lba, u32 sector_co
     };
     report(start_lba - 1);
 
-    ReaderThread reader(ring, std::thread([&] {
-        try {
-            for (u64 first = 0; first < sector_count; first += slot_sectors) {
-                const auto index = ring.take_free();
-                if (!index) break;
-                Slot& slot = ring.at(*index);
-                slot.first = first;
-                slot.count = static_cast<u32>(std::min<u64>(slot_sectors, sector_count - first));
-                const std::span<std::byte> bytes{slot.bytes.data(), slot.count * bps};
-                const auto got = data.read_at(stream_offset + first * bps, bytes);
-                if (got != bytes.size())
-                    throw Error(ErrorCode::DataStreamReadFailure,
-                                fmt::format("{} ended at byte {} while {} more were expected",
-                                            data.description(), stream_offset + first * bps + got,
-                                            bytes.size() - got))
-                        .with_path(data.description());
-                if (observer) observer(first, bytes);
-                last_read = start_lba + static_cast<i64>(first + slot.count) - 1;
-                ring.put_filled(*index, bytes.size());
+    ReaderThread reader(
+        ring, std::thread([&] {
+            try {
+                for (u64 first = 0; first < sector_count; first += slot_sectors) {
+                    const auto index = ring.take_free();
+                    if (!index) break;
+                    Slot& slot = ring.at(*index);
+                    slot.first = first;
+                    slot.count =
+                        static_cast<u32>(std::min<u64>(slot_sectors, sector_count - first));
+                    const std::span<std::byte> bytes{slot.bytes.data(), slot.count * bps};
+                    const auto got = data.read_at(stream_offset + first * bps, bytes);
+                    if (got != bytes.size())
+                        throw Error(ErrorCode::DataStreamReadFailure,
+                                    fmt::format("{} ended at byte {} while {} more were expected",
+                                                data.description(),
+                                                stream_offset + first * bps + got,
+                                                bytes.size() - got))
+                            .with_path(data.description());
+                    if (observer) observer(first, bytes);
+                    last_read = start_lba + static_cast<i64>(first + slot.count) - 1;
+                    ring.put_filled(*index, bytes.size());
+                }
+                ring.reader_finished(nullptr);
+            } catch (...) {
+                ring.reader_finished(std::current_exception());
             }
-            ring.reader_finished(nullptr);
-        } catch (...) {
-            ring.reader_finished(std::current_exception());
-        }
-    }));
+        }));
 
     auto& runner = m_recorder.runner();
     i64 last_written = start_lba - 1;
@@ -291,14 +294,17 @@ void WriteEngine::write_section(const Stream& data, i64 start_lba, u32 sector_co
                     .with_drive(m_recorder.address());
             const u32 n = std::min<u32>(per_write, slot.count - done_in_slot);
             const i64 lba = start_lba + static_cast<i64>(slot.first + done_in_slot);
-            runner.write(write_cdb(o, lba, n),
-                         std::span<const std::byte>(slot.bytes).subspan(done_in_slot * bps, n * bps));
+            runner.write(
+                write_cdb(o, lba, n),
+                std::span<const std::byte>(slot.bytes).subspan(done_in_slot * bps, n * bps));
             done_in_slot += n;
             last_written = lba + n - 1;
             const auto now = Clock::now();
             if (now >= next_report) {
                 const double dt = std::chrono::duration<double>(now - window_t).count();
-                if (dt > 0) progress.sectors_per_second = static_cast<double>(last_written - window_lba) / dt;
+                if (dt > 0)
+                    progress.sectors_per_second =
+                        static_cast<double>(last_written - window_lba) / dt;
                 window_lba = last_written;
                 window_t = now;
                 next_report = now + o.progress_interval;

@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/burn_command.h"
 #include "cli/drive_commands.h"
 #include "cli/image_create_command.h"
 #include "cli/image_extract_command.h"
@@ -48,6 +49,7 @@ int main(int argc, char** argv) {
     cli::add_drive_command(app, global, status);
     cli::add_eject_load_commands(app, global, status);
     cli::add_virtual_commands(app, global, status);
+    cli::add_burn_command(app, global, status);
     // Global flags are accepted after the subcommand too ("image create --json ...").
     add_global_flags(app.get_subcommands({}), global);
     try {
