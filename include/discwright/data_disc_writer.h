@@ -109,6 +109,10 @@ public:
     bool disable_consumer_dvd_compatibility_mode = false;
     /// ForceOverwrite: write over what a random-writable disc holds.
     bool force_overwrite = false;
+    /// DVD-R and sequential DVD-RW only: write disc-at-once (the session's size reserved first,
+    /// write type SAO; the disc is closed) instead of incrementally. Needs a blank disc
+    /// (InvalidMediaState otherwise); other media ignore it.
+    bool disc_at_once = false;
     /// IBurnVerification::BurnVerificationLevel.
     VerificationLevel verification_level = VerificationLevel::Quick;
     /// Tunables of the engine (buffer size, WRITE(12) streaming ...). The writer sets the

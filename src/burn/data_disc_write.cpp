@@ -107,6 +107,7 @@ struct DataDiscWriter::Run {
     u64 sectors = 0;
     u64 start = 0;
     bool append_overwrite = false; // an overwritable append: descriptors go to 16 last
+    bool dao = false;              // DVD-R/RW disc-at-once
     u64 descriptor_count = 0;
     burn::SessionClose close;
     burn::ChecksumLog log;
@@ -250,12 +251,23 @@ void DataDiscWriter::Run::validate(std::optional<u64> image_start) {
                                     to_string(facts.type), drive(), facts.total_sectors))
                 .with_drive(drive());
     }
+    dao = w.disc_at_once && facts.rules->write_type == WriteType::PacketIncremental;
+    if (dao && !has(facts.state, MediaState::Blank))
+        throw Error(ErrorCode::InvalidMediaState,
+                    fmt::format("disc-at-once needs a blank disc; the {} in {} holds sessions",
+                                to_string(facts.type), drive()))
+            .with_drive(drive());
     const u64 left = facts.free_sectors - std::min(facts.free_sectors, sectors);
     close = burn::session_close(
         facts.profile,
         {.force_media_to_be_closed = w.force_media_to_be_closed,
          .disable_consumer_dvd_compatibility_mode = w.disable_consumer_dvd_compatibility_mode,
          .nearly_full = facts.sequential() && left * 50 <= facts.total_sectors});
+    if (dao) {
+        // MMC-6 4.5.3.2: a disc-at-once DVD-R holds one session; it is closed.
+        close.finalize = true;
+        close.multi_session = MultiSession::NextSessionNotAllowed;
+    }
 }
 
 void DataDiscWriter::Run::format() {
@@ -281,12 +293,17 @@ void DataDiscWriter::Run::set_up() {
         wp.multi_session = close.multi_session;
         wp.track_mode = 4; // data, recorded uninterrupted
         wp.data_block_type = 8;
-        if (wp.write_type == WriteType::PacketIncremental) {
+        if (dao) {
+            wp.write_type = WriteType::SessionAtOnce;
+        } else if (wp.write_type == WriteType::PacketIncremental) {
             // DVD-R/RW incremental recording links in 16-sector ECC blocks (MMC-6 7.5.4.9).
             wp.ls_v = true;
             wp.link_size = 16;
         }
         w.m_recorder.set_mode_page(scsi::encode_mode_page(scsi::encode_mode_page(wp)));
+        if (dao)
+            w.m_recorder.runner().write(
+                scsi::reserve_track({.reservation_size = static_cast<u32>(sectors)}));
     }
     if (w.m_requested_speed != -1) {
         const auto adjusted = w.set_write_speed(w.m_requested_speed, w.m_requested_cav);

@@ -29,6 +29,7 @@ struct BurnOptions {
     bool dry_run = false;
     bool force_overwrite = false;
     bool no_underrun_protection = false;
+    bool dao = false;
     std::string client = "discwright";
     std::string fs;
     int iso_level = 0;
@@ -153,6 +154,7 @@ int run(const BurnOptions& o, const GlobalOptions& g) {
         writer.disable_consumer_dvd_compatibility_mode = !o.close;
         writer.force_overwrite = o.force_overwrite;
         writer.buffer_underrun_free_disabled = o.no_underrun_protection;
+        writer.disc_at_once = o.dao;
         if (!recorder.media_present())
             throw Error(ErrorCode::MediaNoMedia,
                         fmt::format("no disc in {}: insert one", recorder.address()))
@@ -247,6 +249,8 @@ void add_burn_command(CLI::App& app, const GlobalOptions& global, int& status) {
                   "Stage and check everything, say what would be written, write nothing");
     cmd->add_flag("--force-overwrite", o->force_overwrite,
                   "Write over what a rewritable disc (or a file:) holds");
+    cmd->add_flag("--dao", o->dao,
+                  "DVD-R/RW: write disc-at-once (reserve the session, then close the disc)");
     cmd->add_flag("--no-underrun-protection", o->no_underrun_protection,
                   "CD only: turn off buffer underrun protection");
     cmd->add_option("--client", o->client, "Client name shown to others while the drive is held");

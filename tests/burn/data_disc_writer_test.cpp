@@ -140,6 +140,32 @@ TEST_F(DataDiscWriterTest, DvdPlusRStaysAppendableOnlyWithoutCompatibilityMode) 
     EXPECT_EQ(writer.start_address_of_previous_session(), 0);
 }
 
+TEST_F(DataDiscWriterTest, DvdDashRDiscAtOnceReservesTheSessionAndClosesTheDisc) {
+    const auto path = make_drive(MediaType::DvdDashR);
+    DiscRecorder recorder("virtual:" + path.string());
+    DataDiscWriter writer(recorder);
+    writer.disc_at_once = true;
+    writer.verification_level = VerificationLevel::Full;
+    const auto image = make_image();
+    writer.write(image);
+    const auto want = stream_bytes(*image.image_stream());
+    EXPECT_EQ(file_bytes(path, 0, want.size()), want);
+    EXPECT_TRUE(has(writer.current_media_status(), MediaState::Finalized));
+    const auto state = VirtualRecorder::inspect(path);
+    ASSERT_EQ(state.sessions.size(), 1u);
+    ASSERT_EQ(state.sessions[0].tracks.size(), 1u);
+    // A second disc-at-once session is refused before anything is written.
+    const auto blank = make_drive(MediaType::DvdDashR, "second");
+    DiscRecorder second("virtual:" + blank.string());
+    DataDiscWriter incremental(second);
+    incremental.disable_consumer_dvd_compatibility_mode = true;
+    incremental.write(make_image());
+    incremental.disc_at_once = true;
+    expect_error(ErrorCode::InvalidMediaState, [&] {
+        incremental.write(make_image(static_cast<u32>(incremental.next_writable_address()), 3));
+    });
+}
+
 TEST_F(DataDiscWriterTest, AStandaloneImageIsRefusedAtALaterNextWritableAddress) {
     const auto path = make_drive(MediaType::BdR);
     DiscRecorder recorder("virtual:" + path.string());
