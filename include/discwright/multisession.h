@@ -10,6 +10,7 @@
 // replaced by the new session's last of all, so a burn interrupted before that point leaves
 // the previous session as it was. docs/burning.md says how UDF sessions will follow.
 
+#include <optional>
 #include <variant>
 #include <vector>
 
@@ -53,6 +54,10 @@ struct MultisessionInfo {
     /// first block after the last logical session (rounded up to the write unit).
     [[nodiscard]] u64 new_session_start() const;
 };
+
+/// Where the newest session on the medium in `recorder` starts, from the drive's disc and
+/// track information (0 on overwritable media); nullopt for a blank disc.
+[[nodiscard]] std::optional<u64> last_session_start(DiscRecorder& recorder);
 
 /// A reader of the newest session on the medium in `recorder` (the start of the last
 /// session comes from the drive's track information, not from guessing).

@@ -1,48 +1,26 @@
 // read_last_session: where the newest session of a disc starts comes from the drive (disc and
 // track information), not from scanning, because sessions on CD are ~11,400 blocks apart.
 
-#include <mutex>
-
 #include <fmt/format.h>
 
 #include "burn/disc_facts.h"
 #include "discwright/disc_recorder.h"
+#include "discwright/disc_stream.h"
 #include "discwright/error.h"
 #include "discwright/multisession.h"
 
 namespace discwright {
 
-namespace {
-
-/// The recorded user data of a disc as a Stream of 2048-byte sectors (READ(10) underneath).
-class RecordedSectors final : public Stream {
-public:
-    RecordedSectors(DiscRecorder& recorder, u64 sectors)
-        : m_recorder(recorder), m_sectors(sectors) {}
-    u64 size() const override { return m_sectors * block_size; }
-    std::size_t read_at(u64 offset, std::span<std::byte> buffer) const override {
-        if (offset >= size()) return 0;
-        const u64 n = std::min<u64>(buffer.size(), size() - offset);
-        const u64 first = offset / block_size;
-        const u64 last = (offset + n + block_size - 1) / block_size;
-        std::vector<std::byte> blocks((last - first) * block_size);
-        {
-            std::lock_guard lock(m_mutex);
-            burn::read_sectors(m_recorder, first, blocks);
-        }
-        std::copy_n(blocks.begin() + static_cast<std::ptrdiff_t>(offset - first * block_size), n,
-                    buffer.begin());
-        return n;
-    }
-    std::string description() const override { return m_recorder.address(); }
-
-private:
-    DiscRecorder& m_recorder;
-    u64 m_sectors;
-    mutable std::mutex m_mutex;
-};
-
-} // namespace
+std::optional<u64> last_session_start(DiscRecorder& recorder) {
+    const auto facts = burn::read_disc_facts(recorder);
+    if (!facts.present())
+        throw Error(ErrorCode::MediaNoMedia, fmt::format("no disc in {}", recorder.address()))
+            .with_drive(recorder.address());
+    if (facts.sequential())
+        return facts.sessions ? std::optional<u64>(facts.previous_session_start) : std::nullopt;
+    if (facts.disc && facts.disc->disc_status == DiscStatus::Empty) return std::nullopt;
+    return 0;
+}
 
 ImageReader read_last_session(DiscRecorder& recorder) {
     const auto facts = burn::read_disc_facts(recorder);
@@ -61,7 +39,7 @@ ImageReader read_last_session(DiscRecorder& recorder) {
     } else {
         sectors = facts.volume_end ? facts.volume_end : facts.total_sectors;
     }
-    return ImageReader(std::make_shared<RecordedSectors>(recorder, sectors), options);
+    return ImageReader(std::make_shared<DiscStream>(recorder, sectors), options);
 }
 
 } // namespace discwright

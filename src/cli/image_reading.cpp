@@ -1,5 +1,12 @@
 #include "cli/image_reading.h"
 
+#include <algorithm>
+#include <filesystem>
+
+#include "discwright/disc_recorder.h"
+#include "discwright/disc_stream.h"
+#include "discwright/multisession.h"
+
 #include <csignal>
 #include <ctime>
 
@@ -25,9 +32,33 @@ void add_read_options(CLI::App& cmd, ReadOptions& o, bool with_fs) {
                        "the first of these the image has)");
 }
 
+bool names_drive(const std::string& arg) {
+    if (arg.starts_with("virtual:") || arg.starts_with("file:") || arg.starts_with("iscsi://") ||
+        arg.starts_with("/dev/"))
+        return true;
+    return !arg.empty() && arg.size() < 4 &&
+           std::all_of(arg.begin(), arg.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
+           !std::filesystem::exists(arg);
+}
+
+StreamPtr open_medium(const std::string& arg) {
+    if (!names_drive(arg)) return std::make_shared<FileStream>(arg);
+    return std::make_shared<DiscStream>(std::make_shared<DiscRecorder>(arg));
+}
+
 ImageReader open_image(const std::string& path, const ReadOptions& o) {
-    StreamPtr stream = std::make_shared<FileStream>(path);
-    return ImageReader(std::move(stream), ReaderOptions{o.session});
+    if (!names_drive(path))
+        return ImageReader(std::make_shared<FileStream>(path), ReaderOptions{o.session});
+    auto recorder = std::make_shared<DiscRecorder>(path);
+    auto session = o.session;
+    if (!session) {
+        session = last_session_start(*recorder);
+        if (!session)
+            throw Error(ErrorCode::NoValidVolumeDescriptor,
+                        fmt::format("the disc in {} is blank", recorder->address()))
+                .with_drive(recorder->address());
+    }
+    return ImageReader(std::make_shared<DiscStream>(recorder), ReaderOptions{session});
 }
 
 FsType chosen_namespace(const ImageReader& reader, const ReadOptions& o) {

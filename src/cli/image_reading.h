@@ -21,7 +21,15 @@ struct ReadOptions {
 /// Adds --session (and --fs when `with_fs`) to a command.
 void add_read_options(CLI::App& cmd, ReadOptions& o, bool with_fs);
 
-/// Opens IMAGE at the chosen session (default: the last).
+/// True when IMAGE names a drive rather than a file: virtual:, file:, iscsi://, /dev/..., or a
+/// drive index.
+[[nodiscard]] bool names_drive(const std::string& arg);
+
+/// The bytes of IMAGE: an image file, or the recorded data of the disc in a drive.
+[[nodiscard]] StreamPtr open_medium(const std::string& arg);
+
+/// Opens IMAGE (a file or a drive) at the chosen session (default: the last; on a drive the
+/// one the drive's table of contents names last).
 [[nodiscard]] ImageReader open_image(const std::string& path, const ReadOptions& o);
 
 /// The namespace --fs names (one of iso9660, joliet, rockridge, iso9660:1999), or the reader's

@@ -22,7 +22,10 @@ int run(const VerifyOptions& o, const GlobalOptions& g) {
     try {
         SignalCancellation cancel;
         ImageValidator validator;
-        validator.set_path(o.image);
+        if (names_drive(o.image))
+            validator.set_stream(open_medium(o.image));
+        else
+            validator.set_path(o.image);
         validator.validate();
         const ValidationReport report = validator.check(cancel.token());
         std::string text;

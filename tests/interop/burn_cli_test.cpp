@@ -118,6 +118,33 @@ TEST_F(BurnCli, AppendingNeedsMultisessionAndKeepsTheOldFiles) {
                                       xorriso_view(drive), test::kContentFields));
 }
 
+TEST_F(BurnCli, ImageCommandsReadTheDiscInADrive) {
+    const auto drive = make_drive("cd-rw", "cdrw");
+    ASSERT_EQ(cli({"burn", "virtual:" + drive, m_first.path().string()}).exit_status, 0);
+    ASSERT_EQ(
+        cli({"burn", "virtual:" + drive, "--multisession", m_second.path().string()}).exit_status,
+        0);
+    const RunResult info = cli({"image", "info", "virtual:" + drive, "--json"});
+    ASSERT_EQ(info.exit_status, 0) << info.describe();
+    EXPECT_EQ(result_line(info)["sessions"].size(), 2u) << info.describe();
+    const auto out = m_dir / "extracted";
+    const RunResult ex = cli({"image", "extract", "virtual:" + drive, out.string()});
+    ASSERT_EQ(ex.exit_status, 0) << ex.describe();
+    Manifest want = Manifest::of_tree(m_first.path());
+    const Manifest second = Manifest::of_tree(m_second.path());
+    for (const auto& [path, entry] : second.entries())
+        want.add(path, entry);
+    EXPECT_TRUE(test::manifests_match("image extract of the drive", want, Manifest::of_tree(out),
+                                      test::kContentFields));
+    const RunResult verify = cli({"image", "verify", "virtual:" + drive});
+    EXPECT_EQ(verify.exit_status, 0) << verify.describe();
+    // An empty drive: exit 3 naming it.
+    const auto empty = make_drive("dvd+r", "blank");
+    const RunResult blank = cli({"image", "ls", "virtual:" + empty});
+    EXPECT_NE(blank.exit_status, 0) << blank.describe();
+    EXPECT_NE(blank.err.find("blank"), std::string::npos) << blank.describe();
+}
+
 TEST_F(BurnCli, AClosedDiscIsRefusedWithExitStatus3) {
     const auto drive = make_drive("bd-r", "closed");
     ASSERT_EQ(cli({"burn", "virtual:" + drive, m_first.path().string(), "--close"}).exit_status, 0);

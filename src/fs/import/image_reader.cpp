@@ -66,6 +66,7 @@ ImageReader::ImageReader(StreamPtr image, ReaderOptions options) : m_image(std::
     fs::import::BlockSource source(*m_image);
     m_sessions = fs::import::find_sessions(source);
     std::optional<fs::import::DescriptorSet> set;
+    bool unlisted = false;
     if (options.session_start) {
         set = fs::import::read_descriptor_set(source, *options.session_start);
         if (!set)
@@ -81,8 +82,11 @@ ImageReader::ImageReader(StreamPtr image, ReaderOptions options) : m_image(std::
         if (it != m_sessions.end()) {
             m_session = *it;
         } else {
+            // A session the chain cannot reach (on a disc, the drive's table of contents names
+            // it): listed with the others.
             m_session.start_block = *options.session_start;
             m_session.end_block = set->primary->volume_space_size.value();
+            unlisted = true;
         }
     } else {
         if (m_sessions.empty())
@@ -117,6 +121,13 @@ ImageReader::ImageReader(StreamPtr image, ReaderOptions options) : m_image(std::
             fs::import::volume_info(*set->joliet, FsType::Joliet, set->joliet_level));
     if (set->enhanced)
         m_volumes.push_back(fs::import::volume_info(*set->enhanced, FsType::Iso9660_1999, 0));
+    if (unlisted) {
+        m_sessions.push_back(m_session);
+        std::sort(m_sessions.begin(), m_sessions.end(),
+                  [](const ImageSession& a, const ImageSession& b) {
+                      return a.start_block < b.start_block;
+                  });
+    }
 }
 
 std::vector<ImageSession> ImageReader::find_sessions(const Stream& image) {

@@ -162,6 +162,18 @@ bool has_rock_ridge(const BlockSource& image, const iso9660::VolumeDescriptor& p
 
 namespace {
 
+/// A session the chain only guesses might be at `start`. On a disc the blocks between sessions
+/// (a CD's run-out, lead-out and lead-in) cannot be read at all: a failed read there means no
+/// session, not a damaged image.
+std::optional<ImageSession> probe_session_at(const BlockSource& image, u64 start) {
+    try {
+        return session_at(image, start);
+    } catch (const Error& e) {
+        if (e.code() == ErrorCode::ImportReadFailure) return std::nullopt;
+        throw;
+    }
+}
+
 /// The sessions from `start` on, each found past the end of the one before.
 std::vector<ImageSession> session_chain(const BlockSource& image, const ImageSession& first,
                                         u64 start, bool emulated) {
@@ -183,7 +195,7 @@ std::vector<ImageSession> session_chain(const BlockSource& image, const ImageSes
             // may start up to max_session_gap blocks later, on a multiple of 16.
             for (u64 candidate = end; candidate <= end + max_session_gap;
                  candidate = (candidate / 16 + 1) * 16) {
-                if (candidate > start && session_at(image, candidate)) {
+                if (candidate > start && probe_session_at(image, candidate)) {
                     next = candidate;
                     s->end_block = end;
                     break;
