@@ -11,6 +11,7 @@
 #include "cli/image_ls_command.h"
 #include "cli/image_verify_command.h"
 #include "cli/reporter.h"
+#include "cli/verify_command.h"
 #include "cli/virtual_commands.h"
 
 namespace {
@@ -50,6 +51,7 @@ int main(int argc, char** argv) {
     cli::add_eject_load_commands(app, global, status);
     cli::add_virtual_commands(app, global, status);
     cli::add_burn_command(app, global, status);
+    cli::add_verify_command(app, global, status);
     // Global flags are accepted after the subcommand too ("image create --json ...").
     add_global_flags(app.get_subcommands({}), global);
     try {

@@ -166,6 +166,27 @@ TEST_F(BurnCli, BurnsAnImageFileToAPseudoDrive) {
     EXPECT_EQ(cli({"burn", "file:" + out, "--image", image, "--force-overwrite"}).exit_status, 0);
 }
 
+TEST_F(BurnCli, VerifyComparesADiscWithItsSourceAndNamesTheFirstBadLba) {
+    const auto image = (m_dir / "v.iso").string();
+    ASSERT_EQ(cli({"image", "create", "-o", image, m_first.path().string()}).exit_status, 0);
+    const auto drive = make_drive("bd-re", "v");
+    ASSERT_EQ(cli({"burn", "virtual:" + drive, "--image", image, "--verify", "none"}).exit_status,
+              0);
+    const RunResult ok = cli({"verify", "virtual:" + drive, "--against", image, "--json"});
+    ASSERT_EQ(ok.exit_status, 0) << ok.describe();
+    EXPECT_EQ(result_line(ok)["passed"], true);
+    EXPECT_EQ(cli({"verify", "virtual:" + drive}).exit_status, 0);
+    ASSERT_EQ(cli({"virtual", "faults", drive, "--corrupt-read-at", "300"}).exit_status, 0);
+    const RunResult bad = cli({"verify", "virtual:" + drive, "--against", image});
+    EXPECT_EQ(bad.exit_status, 3) << bad.describe();
+    EXPECT_NE(bad.err.find("LBA 300"), std::string::npos) << bad.describe();
+    // Quick verification samples: block 300 of a ~380-block image is not in its sample, the
+    // descriptor area is.
+    ASSERT_EQ(cli({"virtual", "faults", drive, "--corrupt-read-at", "17"}).exit_status, 0);
+    EXPECT_EQ(
+        cli({"verify", "virtual:" + drive, "--against", image, "--level", "quick"}).exit_status, 3);
+}
+
 TEST_F(BurnCli, BadOptionsAreUsageErrors) {
     const auto drive = make_drive("dvd+rw", "rw");
     EXPECT_EQ(cli({"burn", "virtual:" + drive}).exit_status, 1);
