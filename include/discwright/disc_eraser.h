@@ -5,6 +5,7 @@
 // those media is what "erase" means. The drive works in the background (IMMED) and the eraser
 // reports the drive's progress indicator every half second until it is ready again.
 
+#include <chrono>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -42,6 +43,8 @@ public:
 
     /// FullErase: overwrite the whole disc (slow) instead of only what makes it look blank.
     bool full_erase = false;
+    /// How often the drive is asked for its progress (and the handler called).
+    std::chrono::milliseconds poll_interval{500};
     /// ClientName for the exclusive lock held while erasing; [A-Za-z0-9_.-]{1,64}.
     void set_client_name(std::string_view name);
     [[nodiscard]] const std::string& client_name() const { return m_client_name; }

@@ -34,6 +34,10 @@ void wait_until_ready(DiscRecorder& recorder, const WaitOptions& options,
                       const WaitProgress& progress, const CancellationToken& cancel) {
     auto& runner = recorder.runner();
     const auto deadline = std::chrono::steady_clock::now() + options.limit;
+    // Short operations (a close, a flush) end within milliseconds: poll quickly at first,
+    // then settle at the interval.
+    auto pause =
+        std::min<std::chrono::milliseconds>(std::chrono::milliseconds(5), options.interval);
     for (;;) {
         std::array<std::byte, 1> none{};
         const auto result = runner.execute_raw(scsi::test_unit_ready(), std::span(none).first(0));
@@ -62,7 +66,8 @@ void wait_until_ready(DiscRecorder& recorder, const WaitOptions& options,
                         fmt::format("{} did not finish within {} s ({})", options.what,
                                     options.limit.count(), recorder.address()))
                 .with_drive(recorder.address());
-        std::this_thread::sleep_for(options.interval);
+        std::this_thread::sleep_for(pause);
+        pause = std::min(pause * 2, options.interval);
     }
 }
 

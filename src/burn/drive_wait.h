@@ -18,7 +18,7 @@ class DiscRecorder;
 namespace discwright::burn {
 
 struct WaitOptions {
-    /// Time between polls.
+    /// Time between polls (the first ones are shorter: 5 ms, doubling up to this).
     std::chrono::milliseconds interval{200};
     /// Longest wait before giving up (IMAPI gives erasing an hour).
     std::chrono::seconds limit{3600};

@@ -5,6 +5,7 @@
 
 #include "cli/burn_command.h"
 #include "cli/drive_commands.h"
+#include "cli/erase_command.h"
 #include "cli/image_create_command.h"
 #include "cli/image_extract_command.h"
 #include "cli/image_info_command.h"
@@ -52,6 +53,7 @@ int main(int argc, char** argv) {
     cli::add_virtual_commands(app, global, status);
     cli::add_burn_command(app, global, status);
     cli::add_verify_command(app, global, status);
+    cli::add_erase_command(app, global, status);
     // Global flags are accepted after the subcommand too ("image create --json ...").
     add_global_flags(app.get_subcommands({}), global);
     try {

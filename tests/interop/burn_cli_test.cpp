@@ -187,6 +187,22 @@ TEST_F(BurnCli, VerifyComparesADiscWithItsSourceAndNamesTheFirstBadLba) {
         cli({"verify", "virtual:" + drive, "--against", image, "--level", "quick"}).exit_status, 3);
 }
 
+TEST_F(BurnCli, EraseMakesARewritableDiscTakeAFirstSessionAgain) {
+    const auto drive = make_drive("cd-rw", "erase");
+    ASSERT_EQ(cli({"burn", "virtual:" + drive, m_first.path().string()}).exit_status, 0);
+    const RunResult erased = cli({"erase", "virtual:" + drive, "--json"});
+    ASSERT_EQ(erased.exit_status, 0) << erased.describe();
+    EXPECT_EQ(result_line(erased)["media"], "cd-rw");
+    // Blank again: a plain burn (no --multisession) is accepted and xorriso sees the new tree.
+    ASSERT_EQ(cli({"burn", "virtual:" + drive, m_second.path().string()}).exit_status, 0);
+    EXPECT_TRUE(test::manifests_match("xorriso after erase", Manifest::of_tree(m_second.path()),
+                                      xorriso_view(drive), test::kContentFields));
+    const auto once = make_drive("dvd+r", "once");
+    const RunResult refused = cli({"erase", "virtual:" + once});
+    EXPECT_EQ(refused.exit_status, 3) << refused.describe();
+    EXPECT_NE(refused.err.find("cannot be erased"), std::string::npos) << refused.describe();
+}
+
 TEST_F(BurnCli, BadOptionsAreUsageErrors) {
     const auto drive = make_drive("dvd+rw", "rw");
     EXPECT_EQ(cli({"burn", "virtual:" + drive}).exit_status, 1);
