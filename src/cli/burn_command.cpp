@@ -10,6 +10,7 @@
 #include "discwright/disc_recorder.h"
 #include "discwright/file_system_image.h"
 #include "discwright/file_system_image_result.h"
+#include "discwright/isomd5.h"
 #include "discwright/multisession.h"
 
 namespace discwright::cli {
@@ -30,6 +31,7 @@ struct BurnOptions {
     bool force_overwrite = false;
     bool no_underrun_protection = false;
     bool dao = false;
+    bool implant_md5 = false;
     std::string client = "discwright";
     std::string fs;
     int iso_level = 0;
@@ -168,7 +170,20 @@ int run(const BurnOptions& o, const GlobalOptions& g) {
             staged = stage(o, recorder, writer, reporter, signals.token());
         else
             file = std::make_shared<FileStream>(o.image);
-        const BurnPlan plan = staged ? writer.plan(*staged) : writer.plan(*file);
+        // An implant covers a whole image from LBA 0: the stream is wrapped, burned as a stream.
+        StreamPtr implanted;
+        if (o.implant_md5) {
+            if (staged && staged->start_block().value != 0)
+                throw Error(ErrorCode::InvalidParam,
+                            "--implant-md5 covers a whole image from LBA 0; an appended session "
+                            "starts later")
+                    .with_option("--implant-md5");
+            implanted = with_isomd5(staged ? staged->image_stream() : StreamPtr(file), false, {},
+                                    signals.token());
+        }
+        const BurnPlan plan = implanted ? writer.plan(*implanted)
+                              : staged  ? writer.plan(*staged)
+                                        : writer.plan(*file);
         if (o.dry_run) {
             json j = plan_json(plan);
             j["drive"] = recorder.address();
@@ -197,7 +212,9 @@ int run(const BurnOptions& o, const GlobalOptions& g) {
             reporter.progress(to_string(p.action), done * 2048, total * 2048, p.elapsed_seconds,
                               p.remaining_seconds, "");
         };
-        if (staged)
+        if (implanted)
+            writer.write(*implanted, on_event, signals.token());
+        else if (staged)
             writer.write(*staged, on_event, signals.token());
         else
             writer.write(*file, on_event, signals.token());
@@ -249,6 +266,8 @@ void add_burn_command(CLI::App& app, const GlobalOptions& global, int& status) {
                   "Stage and check everything, say what would be written, write nothing");
     cmd->add_flag("--force-overwrite", o->force_overwrite,
                   "Write over what a rewritable disc (or a file:) holds");
+    cmd->add_flag("--implant-md5", o->implant_md5,
+                  "Implant an isomd5sum-compatible MD5 (checkisomd5 can check the disc)");
     cmd->add_flag("--dao", o->dao,
                   "DVD-R/RW: write disc-at-once (reserve the session, then close the disc)");
     cmd->add_flag("--no-underrun-protection", o->no_underrun_protection,

@@ -8,6 +8,7 @@
 #include "discwright/file_system_image.h"
 #include "discwright/file_system_image_result.h"
 #include "discwright/image_reader.h"
+#include "discwright/isomd5.h"
 
 namespace discwright::cli {
 
@@ -26,6 +27,7 @@ struct CreateOptions {
     std::string import;
     std::optional<u64> import_session;
     bool append = false;
+    bool implant_md5 = false;
     std::vector<std::string> removals;
     std::vector<std::string> sources;
 };
@@ -221,7 +223,15 @@ int run(const CreateOptions& o, const GlobalOptions& g) {
                                     needed, (needed * block_size) >> 20, o.media, capacity,
                                     (capacity * block_size) >> 20))
                 .with_option("--media");
+        if (o.implant_md5 && result.start_block().value != 0)
+            throw Error(ErrorCode::InvalidParam,
+                        "--implant-md5 covers a whole image from block 0; an --append session "
+                        "starts later")
+                .with_option("--implant-md5");
         result.write_to_file(o.output, reporter.handler(), cancel.token());
+        // The implant hashes the finished file, so it is written into it in place (the
+        // application use area only).
+        if (o.implant_md5) implant_isomd5_file(o.output, false, {}, cancel.token());
         const u64 bytes = result.total_blocks().bytes();
         reporter.result({{"output", o.output},
                          {"blocks", result.total_blocks().value},
@@ -282,6 +292,8 @@ void add_image_create_command(CLI::App& image, const GlobalOptions& global, int&
                   "With --import: write only a new session that starts where the imported "
                   "image ends and refers to its files (cat OLD OUTPUT > DISC, or burn it at the "
                   "next writable address)");
+    cmd->add_flag("--implant-md5", o->implant_md5,
+                  "Implant an isomd5sum-compatible MD5 (checkisomd5, image checkmd5)");
     cmd->add_option("--remove", o->removals,
                     "Remove this image path (file or folder) after importing; repeatable")
         ->allow_extra_args(false);

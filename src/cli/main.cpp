@@ -6,6 +6,7 @@
 #include "cli/burn_command.h"
 #include "cli/drive_commands.h"
 #include "cli/erase_command.h"
+#include "cli/image_checkmd5_command.h"
 #include "cli/image_create_command.h"
 #include "cli/image_extract_command.h"
 #include "cli/image_info_command.h"
@@ -47,6 +48,7 @@ int main(int argc, char** argv) {
     cli::add_image_ls_command(*image, global, status);
     cli::add_image_extract_command(*image, global, status);
     cli::add_image_verify_command(*image, global, status);
+    cli::add_image_checkmd5_command(*image, global, status);
     cli::add_drives_command(app, global, status);
     cli::add_drive_command(app, global, status);
     cli::add_eject_load_commands(app, global, status);

@@ -6,6 +6,7 @@
 #include "discwright/disc_recorder.h"
 #include "discwright/image_reader.h"
 #include "discwright/image_validator.h"
+#include "discwright/isomd5.h"
 #include "discwright/verification.h"
 
 namespace discwright::cli {
@@ -94,7 +95,20 @@ int run(const VerifyOptions& o, const GlobalOptions& g) {
                                            to_string(level), report.sectors_compared));
             return 0;
         }
-        // No source: the file system must be sound and every sector of the session readable.
+        // No source: an implanted MD5 says what the bytes must be.
+        if (read_isomd5(*medium)) {
+            const IsoMd5Check check = check_isomd5(*medium, {}, signals.token());
+            j["isomd5"] = check.computed;
+            j["passed"] = check.status == IsoMd5Status::Passed;
+            if (check.status != IsoMd5Status::Passed)
+                throw Error(ErrorCode::BurnVerificationFailed,
+                            fmt::format("{}: the MD5 is {}, the implant says {}", o.medium,
+                                        check.computed, check.stored));
+            reporter.result(
+                j, fmt::format("{}: the implanted MD5 {} matches", o.medium, check.computed));
+            return 0;
+        }
+        // Nor that: the file system must be sound and every sector of the session readable.
         const ImageReader reader = open_image(o.medium, {o.start, ""});
         ImageValidator validator;
         validator.set_stream(medium);

@@ -258,6 +258,9 @@ void ImagePlan::render(u32, std::span<std::byte> out) const {
         fill_identifiers<std::string_view>(vd, text, system_identifier, volume,
                                            application_identifier);
         m_iso->fill_descriptor(vd);
+        // Spaces, as mkisofs and xorriso leave it: implantisomd5 and our own implant take a
+        // blank application use area only.
+        vd.application_use.fill(' ');
         emit(vd);
     }
     if (m_joliet) { // Joliet: a supplementary volume descriptor with UCS-2 level 3 escapes
