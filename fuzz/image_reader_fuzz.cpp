@@ -7,7 +7,8 @@
 // An input that starts with a volume descriptor ("CD001" at BP 2), or is shorter than 17
 // blocks, is placed at LBA 16 of a zeroed image of at least 40 blocks, so that the fuzzer
 // mutates volume descriptors and directories instead of the empty system area (ECMA-119
-// 6.2.1). Other inputs are the image itself, truncated or unaligned as they come.
+// 6.2.1). Other inputs are the image itself, truncated or unaligned as they come. The
+// isomd5sum implant is read and checked from the same bytes.
 
 #include <algorithm>
 #include <cstddef>
@@ -18,6 +19,7 @@
 
 #include "discwright/error.h"
 #include "discwright/image_reader.h"
+#include "discwright/isomd5.h"
 #include "discwright/stream.h"
 #include "fuzz_image_input.h"
 
@@ -108,5 +110,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     read_session(image, std::nullopt, budget);
     for (std::size_t i = 0; i < sessions.size() && i < max_sessions; ++i)
         read_session(image, sessions[i].start_block, budget);
+    // The isomd5sum implant in the application use area is untrusted text too.
+    try {
+        if (const auto implant = read_isomd5(*image))
+            if (implant->md5.size() != 32) __builtin_trap();
+        (void)check_isomd5(*image);
+    } catch (const Error&) {
+    }
     return 0;
 }
