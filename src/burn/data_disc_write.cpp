@@ -100,7 +100,7 @@ struct DataDiscWriter::Run {
         : w(writer), data(d), events(e), caller_cancel(std::move(c)) {}
     DataDiscWriter& w;
     const Stream& data;
-    const BurnEventHandler& events;
+    BurnEventHandler events; // a copy: plan() passes a temporary
     CancellationToken caller_cancel;
     SteadyClock::time_point t0 = SteadyClock::now();
     burn::DiscFacts facts;

@@ -91,6 +91,14 @@ protected:
     test::TempTree m_three{{"three/last.txt", "session three\n"}};
 };
 
+/// "dvdplusr_dl" for dvd+r-dl: gtest names allow letters, digits and '_'.
+std::string test_name(MediaType m) {
+    std::string name;
+    for (char c : to_string(m))
+        name += c == '+' ? std::string("plus") : c == '-' ? std::string("_") : std::string(1, c);
+    return name;
+}
+
 class EveryMediumJudged : public BurnJudged, public ::testing::WithParamInterface<MediaType> {};
 
 TEST_P(EveryMediumJudged, IndependentReadersReadTheDisc) {
@@ -113,14 +121,7 @@ INSTANTIATE_TEST_SUITE_P(Media, EveryMediumJudged,
                                            MediaType::DvdPlusRDualLayer, MediaType::DvdPlusRw,
                                            MediaType::DvdRam, MediaType::BdR, MediaType::BdRe,
                                            MediaType::Disk),
-                         [](const auto& info) {
-                             std::string name;
-                             for (char c : to_string(info.param))
-                                 name += c == '+'   ? std::string("plus")
-                                         : c == '-' ? std::string("_")
-                                                    : std::string(1, c);
-                             return name;
-                         });
+                         [](const auto& info) { return test_name(info.param); });
 
 class ThreeSessions : public BurnJudged, public ::testing::WithParamInterface<MediaType> {};
 
@@ -167,14 +168,7 @@ TEST_P(ThreeSessions, EachSessionShowsItsTreeAndOldFilesStayReadable) {
 INSTANTIATE_TEST_SUITE_P(Media, ThreeSessions,
                          ::testing::Values(MediaType::CdR, MediaType::DvdPlusR, MediaType::BdR,
                                            MediaType::DvdPlusRw, MediaType::Disk),
-                         [](const auto& info) {
-                             std::string name;
-                             for (char c : to_string(info.param))
-                                 name += c == '+'   ? std::string("plus")
-                                         : c == '-' ? std::string("_")
-                                                    : std::string(1, c);
-                             return name;
-                         });
+                         [](const auto& info) { return test_name(info.param); });
 
 struct FaultCase {
     const char* name;
