@@ -209,12 +209,15 @@ scsi::CommandResult CommandRunner::run(const scsi::Cdb& cdb, std::span<std::byte
 
         // SPC-4 4.5.5: a deferred error belongs to an earlier command (typically a write
         // the drive had buffered); this command was not run.
+        // INFORMATION of a command on blocks is the LBA that failed: users need it in words.
+        const bool at_lba = info.information && scsi::block_extent(cdb);
         Error error(info.error_code,
-                    fmt::format("{} failed: {}{}{} ({})", command_label(cdb), info,
+                    fmt::format("{} failed{}: {}{}{} ({})", command_label(cdb),
+                                at_lba ? fmt::format(" at LBA {}", *info.information) : "", info,
                                 info.deferred ? " (deferred error of an earlier command)" : "",
                                 retry_note(), m_address));
         error.with_drive(m_address).with_sense(info.code());
-        if (info.information && scsi::block_extent(cdb)) error.with_lba(*info.information);
+        if (at_lba) error.with_lba(*info.information);
         throw error;
     }
 }

@@ -3,11 +3,17 @@
 // on sequential and overwritable media; faults in the middle of a second session; two burns at
 // once.
 
+#include <algorithm>
+#include <chrono>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <iostream>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "discwright/data_disc_writer.h"
@@ -18,6 +24,7 @@
 #include "discwright/multisession.h"
 #include "discwright/virtual_recorder.h"
 #include "support/expect_error.h"
+#include "support/isoinfo_listing.h"
 #include "support/manifest.h"
 #include "support/run.h"
 #include "support/scoped_env.h"
@@ -107,12 +114,28 @@ TEST_P(EveryMediumJudged, IndependentReadersReadTheDisc) {
     burn_session(recorder, m_one.path());
     const Manifest want = Manifest::of_tree(m_one.path());
     EXPECT_TRUE(test::manifests_match("xorriso", want, xorriso_view(data), test::kContentFields));
-    // 7-Zip reads the Joliet tree; isoinfo lists Rock Ridge names.
-    EXPECT_TRUE(
-        test::readers_extract_as(data, want, test::kContentFields, {test::Reader::SevenZip}));
-    const auto isoinfo = test::run({"isoinfo", "-R", "-f", "-i", data.string()});
+    // 7-Zip reads the Joliet tree, bsdtar Rock Ridge.
+    EXPECT_TRUE(test::readers_extract_as(data, want, test::kContentFields,
+                                         {test::Reader::SevenZip, test::Reader::Bsdtar}));
+    // isoinfo's Rock Ridge listing: every file of the source, with its size.
+    const auto isoinfo = test::run({"isoinfo", "-R", "-l", "-i", data.string()});
     ASSERT_EQ(isoinfo.exit_status, 0) << isoinfo.describe();
-    EXPECT_NE(isoinfo.out.find("/Überraschung/ñandú.txt"), std::string::npos) << isoinfo.out;
+    const auto lines = test::parse_isoinfo_lines(isoinfo.out);
+    for (const auto& [path, entry] : want.entries()) {
+        if (entry.type != test::EntryType::File) continue;
+        const auto slash = path.rfind('/');
+        const std::string folder = slash == std::string::npos ? "" : path.substr(0, slash + 1);
+        const std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+        const auto it = std::find_if(lines.begin(), lines.end(), [&](const auto& l) {
+            return l.folder == folder && l.name == name;
+        });
+        ASSERT_NE(it, lines.end()) << path << " missing from\n" << isoinfo.out;
+        EXPECT_EQ(it->size, entry.size) << path;
+    }
+    // 7-Zip's listing names the Unicode file (from Joliet).
+    const auto seven = test::run({"7z", "l", "-slt", data.string()});
+    ASSERT_EQ(seven.exit_status, 0) << seven.describe();
+    EXPECT_NE(seven.out.find("Path = Überraschung/ñandú.txt"), std::string::npos) << seven.out;
 }
 
 INSTANTIATE_TEST_SUITE_P(Media, EveryMediumJudged,
@@ -207,35 +230,64 @@ TEST_P(FaultsInASecondSession, GiveClearErrorsAndLeaveTheFirstSessionIntact) {
         const auto result = image.create_result_image();
         const auto e = expect_error(c.expected, [&] { writer.write(result); });
         EXPECT_EQ(e.context().drive, address) << e.what();
+        // The message names the drive: its address, or for a drive that lost power the
+        // virtual recorder's path.
+        EXPECT_NE(std::string(e.what()).find(data.string()), std::string::npos) << e.what();
+        if (plan.write_error_at_lba) {
+            EXPECT_EQ(e.context().lba, plan.write_error_at_lba) << e.what();
+            // The message itself says where the bad spot is (the CLI prints only it).
+            EXPECT_NE(std::string(e.what()).find(std::to_string(*plan.write_error_at_lba)),
+                      std::string::npos)
+                << e.what();
+        }
+        EXPECT_FALSE(writer.write_in_progress());
+        if (c.plan.power_loss_after_sectors) {
+            // The drive lost power: this recorder object stays dead, a new one is needed.
+            expect_error(ErrorCode::TransportFailure, [&] { (void)recorder.media_state(); });
+        }
     }
     VirtualRecorder::set_fault_plan(data, {});
     if (VirtualRecorder::inspect(data).tray_open) VirtualRecorder::load(data);
     // The first session, as xorriso mounts the data file, is what it was.
     EXPECT_TRUE(test::manifests_match("xorriso after the fault", Manifest::of_tree(m_one.path()),
                                       xorriso_view(data), test::kContentFields));
+    const auto isoinfo = test::run({"isoinfo", "-R", "-f", "-i", data.string()});
+    EXPECT_NE(isoinfo.out.find("/noise.bin"), std::string::npos) << isoinfo.describe();
+    EXPECT_EQ(isoinfo.out.find("/two"), std::string::npos) << isoinfo.describe();
+    // A freshly opened drive still finds the first session's tree.
+    DiscRecorder reopened(address);
+    const ImageReader reader = read_last_session(reopened);
+    EXPECT_EQ(reader.session().start_block, 0u);
+    const ImageTree tree = reader.read_tree(FsType::RockRidge);
+    EXPECT_TRUE(tree.find("/noise.bin"));
+    EXPECT_TRUE(tree.find("/docs/readme.txt"));
 }
 
-INSTANTIATE_TEST_SUITE_P(Faults, FaultsInASecondSession,
-                         ::testing::Values(FaultCase{"write_error_dvdplusr", MediaType::DvdPlusR,
-                                                     FaultPlan{}, ErrorCode::MediaWriteError, true},
-                                           FaultCase{"power_loss_bdr", MediaType::BdR,
-                                                     FaultPlan{.power_loss_after_sectors = 40},
-                                                     ErrorCode::TransportFailure},
-                                           FaultCase{"medium_removed_cdr", MediaType::CdR,
-                                                     FaultPlan{.remove_after_sectors = 40},
-                                                     ErrorCode::MediaNoMedia},
-                                           FaultCase{"underrun_cdr", MediaType::CdR,
-                                                     FaultPlan{.underrun_after_sectors = 40},
-                                                     ErrorCode::LossOfStreaming},
-                                           FaultCase{"write_error_dvdplusrw", MediaType::DvdPlusRw,
-                                                     FaultPlan{}, ErrorCode::MediaWriteError, true},
-                                           FaultCase{"power_loss_bdre", MediaType::BdRe,
-                                                     FaultPlan{.power_loss_after_sectors = 100},
-                                                     ErrorCode::TransportFailure}),
-                         [](const auto& info) { return std::string(info.param.name); });
+INSTANTIATE_TEST_SUITE_P(
+    Faults, FaultsInASecondSession,
+    ::testing::Values(
+        FaultCase{"write_error_dvdplusr", MediaType::DvdPlusR, FaultPlan{},
+                  ErrorCode::MediaWriteError, true},
+        FaultCase{"power_loss_bdr", MediaType::BdR, FaultPlan{.power_loss_after_sectors = 40},
+                  ErrorCode::TransportFailure},
+        FaultCase{"medium_removed_cdr", MediaType::CdR, FaultPlan{.remove_after_sectors = 40},
+                  ErrorCode::MediaNoMedia},
+        FaultCase{"underrun_cdr", MediaType::CdR, FaultPlan{.underrun_after_sectors = 40},
+                  ErrorCode::LossOfStreaming},
+        FaultCase{"write_error_dvdplusrw", MediaType::DvdPlusRw, FaultPlan{},
+                  ErrorCode::MediaWriteError, true},
+        FaultCase{"power_loss_dvdplusrw", MediaType::DvdPlusRw,
+                  FaultPlan{.power_loss_after_sectors = 100}, ErrorCode::TransportFailure},
+        FaultCase{"medium_removed_dvdplusrw", MediaType::DvdPlusRw,
+                  FaultPlan{.remove_after_sectors = 100}, ErrorCode::MediaNoMedia},
+        FaultCase{"power_loss_bdre", MediaType::BdRe, FaultPlan{.power_loss_after_sectors = 100},
+                  ErrorCode::TransportFailure}),
+    [](const auto& info) { return std::string(info.param.name); });
 
-TEST_F(BurnJudged, CancellingAnAppendOnOverwritableMediaKeepsThePreviousTreeMounted) {
-    const auto [address, data] = make_drive(MediaType::BdRe, "cancel");
+class CancelledAppend : public BurnJudged, public ::testing::WithParamInterface<MediaType> {};
+
+TEST_P(CancelledAppend, KeepsThePreviousTreeMounted) {
+    const auto [address, data] = make_drive(GetParam(), "cancel");
     DiscRecorder recorder(address);
     burn_session(recorder, m_one.path());
     test::TempTree big{{"big.bin", test::PseudoRandom{24 * test::kMiB, 8}}};
@@ -243,52 +295,182 @@ TEST_F(BurnJudged, CancellingAnAppendOnOverwritableMediaKeepsThePreviousTreeMoun
     prepare_next_session(image, recorder);
     image.root().add_tree(big.path().string());
     DataDiscWriter writer(recorder);
+    writer.disable_consumer_dvd_compatibility_mode = true;
     writer.engine_options.progress_interval = std::chrono::milliseconds(1);
     writer.engine_options.buffer_bytes = 2u << 20;
     CancellationSource cancel;
     const auto result = image.create_result_image();
+    u64 sectors_when_cancelled = 0;
     expect_error(ErrorCode::RequestCancelled, [&] {
         writer.write(
             result,
             [&](const BurnEvent& e) {
                 const auto* p = std::get_if<DataWriterProgress>(&e);
-                if (p && p->action == DataWriteAction::WritingData && p->engine.sectors_done() > 0)
+                if (p && p->action == DataWriteAction::WritingData &&
+                    p->engine.sectors_done() > 0 && !sectors_when_cancelled) {
+                    sectors_when_cancelled = p->engine.sectors_done();
                     cancel.cancel();
+                }
             },
             cancel.token());
     });
+    // The cancel came in the middle, not after the whole session was written.
+    EXPECT_GT(sectors_when_cancelled, 0u);
+    EXPECT_LT(sectors_when_cancelled, result.total_blocks().value);
+    EXPECT_FALSE(writer.write_in_progress());
     EXPECT_TRUE(test::manifests_match("xorriso after cancel", Manifest::of_tree(m_one.path()),
                                       xorriso_view(data), test::kContentFields));
+    const ImageReader reader = read_last_session(recorder);
+    EXPECT_EQ(reader.session().start_block, 0u);
+    EXPECT_FALSE(reader.read_tree(FsType::RockRidge).find("/big.bin"));
+}
+
+INSTANTIATE_TEST_SUITE_P(Media, CancelledAppend,
+                         ::testing::Values(MediaType::DvdPlusRw, MediaType::BdRe, MediaType::CdR,
+                                           MediaType::DvdPlusR),
+                         [](const auto& info) { return test_name(info.param); });
+
+struct CorruptionCase {
+    const char* name;
+    MediaType media;
+    VerificationLevel level;
+    /// Where the medium reads back wrong, counted from the second session's start.
+    u64 offset_in_session;
+};
+
+class VerificationOfASecondSession : public BurnJudged,
+                                     public ::testing::WithParamInterface<CorruptionCase> {};
+
+TEST_P(VerificationOfASecondSession, NamesTheCorruptSector) {
+    const CorruptionCase& c = GetParam();
+    const auto [address, data] = make_drive(c.media, "verify");
+    DiscRecorder recorder(address);
+    burn_session(recorder, m_one.path());
+    FileSystemImage image(ImageOptions{}, Clock::fixed(1'700'000'000));
+    prepare_next_session(image, recorder);
+    image.root().add_tree(m_two.path().string());
+    const auto result = image.create_result_image();
+    const u64 start = result.start_block().value;
+    ASSERT_GT(start, 0u);
+    ASSERT_LT(c.offset_in_session, result.total_blocks().value);
+    const u64 bad = start + c.offset_in_session;
+    VirtualRecorder::set_fault_plan(data, {.corrupt_read_at_lba = bad});
+    DataDiscWriter writer(recorder);
+    writer.disable_consumer_dvd_compatibility_mode = true;
+    writer.verification_level = c.level;
+    const auto e = expect_error(ErrorCode::BurnVerificationFailed, [&] { writer.write(result); });
+    EXPECT_EQ(e.context().lba, bad) << e.what();
+    EXPECT_EQ(e.context().drive, address) << e.what();
+    EXPECT_NE(std::string(e.what()).find(std::to_string(bad)), std::string::npos) << e.what();
+    ASSERT_TRUE(writer.last_verification());
+    EXPECT_EQ(writer.last_verification()->first_mismatch_lba, bad);
+    EXPECT_EQ(writer.last_verification()->level, c.level);
+    // Only reads were corrupt: the sectors on the medium are right, as xorriso sees them.
+    VirtualRecorder::set_fault_plan(data, {});
+    const u64 mount = c.media == MediaType::DvdPlusR || c.media == MediaType::BdR ? start : 0;
+    EXPECT_TRUE(test::manifests_match("xorriso", merged({&m_one, &m_two}),
+                                      xorriso_view(data, mount), test::kContentFields));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Levels, VerificationOfASecondSession,
+    ::testing::Values(CorruptionCase{"full_bdr_file_data", MediaType::BdR, VerificationLevel::Full,
+                                     60},
+                      CorruptionCase{"full_dvdplusrw_file_data", MediaType::DvdPlusRw,
+                                     VerificationLevel::Full, 60},
+                      CorruptionCase{"quick_dvdplusr_descriptor", MediaType::DvdPlusR,
+                                     VerificationLevel::Quick, 16},
+                      CorruptionCase{"quick_dvdplusrw_descriptor", MediaType::DvdPlusRw,
+                                     VerificationLevel::Quick, 16}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+/// True when the data file holds `image` from LBA `start` on, byte for byte.
+testing::AssertionResult data_file_holds(const std::filesystem::path& data, u64 start,
+                                         const FileSystemImageResult& image) {
+    const StreamPtr stream = image.image_stream();
+    std::ifstream in(data, std::ios::binary);
+    in.seekg(static_cast<std::streamoff>(start * block_size));
+    std::vector<std::byte> want(1u << 20), got(1u << 20);
+    for (u64 offset = 0; offset < stream->size();) {
+        const std::size_t n = stream->read_at(offset, want);
+        if (n == 0) return testing::AssertionFailure() << "image stream ended at " << offset;
+        in.read(reinterpret_cast<char*>(got.data()), static_cast<std::streamsize>(n));
+        if (static_cast<std::size_t>(in.gcount()) != n)
+            return testing::AssertionFailure() << data << " ends at image byte " << offset;
+        if (std::memcmp(want.data(), got.data(), n) != 0)
+            return testing::AssertionFailure()
+                   << data << " differs from the image in the MiB at image byte " << offset;
+        offset += n;
+    }
+    return testing::AssertionSuccess();
 }
 
 TEST_F(BurnJudged, TwoDrivesBurnAtTheSameTimeWithoutCrossTalk) {
     const auto [a_address, a_data] = make_drive(MediaType::BdRe, "a");
     const auto [b_address, b_data] = make_drive(MediaType::DvdPlusR, "b");
-    test::TempTree ta{{"a.bin", test::PseudoRandom{48 * test::kMiB, 21}}};
-    test::TempTree tb{{"b.bin", test::PseudoRandom{48 * test::kMiB, 22}}};
-    auto burn = [&](const std::string& address, const test::TempTree& tree) {
-        DiscRecorder recorder(address);
-        burn_session(recorder, tree.path());
+    const auto [solo_a_address, solo_a_data] = make_drive(MediaType::BdRe, "solo-a");
+    const auto [solo_b_address, solo_b_data] = make_drive(MediaType::DvdPlusR, "solo-b");
+    test::TempTree ta{{"a.bin", test::PseudoRandom{64 * test::kMiB, 21}}};
+    test::TempTree tb{{"b.bin", test::PseudoRandom{64 * test::kMiB, 22}}};
+    struct Outcome {
+        std::optional<VerificationReport> verification;
+        std::exception_ptr failure;
+        double seconds = 0;
     };
-    std::exception_ptr fa, fb;
-    std::thread a([&] {
+    auto burn = [](const std::string& address, const FileSystemImageResult& image, Outcome& out) {
+        const auto t0 = std::chrono::steady_clock::now();
         try {
-            burn(a_address, ta);
+            DiscRecorder recorder(address);
+            DataDiscWriter writer(recorder);
+            writer.disable_consumer_dvd_compatibility_mode = true;
+            writer.verification_level = VerificationLevel::Full;
+            writer.write(image);
+            out.verification = writer.last_verification();
         } catch (...) {
-            fa = std::current_exception();
+            out.failure = std::current_exception();
         }
-    });
-    std::thread b([&] {
-        try {
-            burn(b_address, tb);
-        } catch (...) {
-            fb = std::current_exception();
-        }
-    });
+        out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    };
+    auto make_image = [](const test::TempTree& tree) {
+        FileSystemImage image(ImageOptions{}, Clock::fixed(1'700'000'000));
+        image.root().add_tree(tree.path().string());
+        return image.create_result_image();
+    };
+    const auto ia = make_image(ta);
+    const auto ib = make_image(tb);
+
+    // The same two burns one after the other first, for the timing report.
+    Outcome solo_a, solo_b;
+    burn(solo_a_address, ia, solo_a);
+    burn(solo_b_address, ib, solo_b);
+    if (solo_a.failure) std::rethrow_exception(solo_a.failure);
+    if (solo_b.failure) std::rethrow_exception(solo_b.failure);
+
+    Outcome oa, ob;
+    const auto t0 = std::chrono::steady_clock::now();
+    std::thread a([&] { burn(a_address, ia, oa); });
+    std::thread b([&] { burn(b_address, ib, ob); });
     a.join();
     b.join();
-    if (fa) std::rethrow_exception(fa);
-    if (fb) std::rethrow_exception(fb);
+    const double both =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (oa.failure) std::rethrow_exception(oa.failure);
+    if (ob.failure) std::rethrow_exception(ob.failure);
+    // Reported, not asserted: wall time depends on the machine.
+    std::cout << fmt::format("[ timing   ] 64 MiB each, alone: BD-RE {:.2f} s, DVD+R {:.2f} s; "
+                             "at once: {:.2f} s (BD-RE {:.2f} s, DVD+R {:.2f} s)\n",
+                             solo_a.seconds, solo_b.seconds, both, oa.seconds, ob.seconds);
+    RecordProperty("alone_seconds", fmt::format("{:.2f}", solo_a.seconds + solo_b.seconds));
+    RecordProperty("at_once_seconds", fmt::format("{:.2f}", both));
+
+    for (const Outcome* o : {&oa, &ob}) {
+        ASSERT_TRUE(o->verification);
+        EXPECT_EQ(o->verification->level, VerificationLevel::Full);
+        EXPECT_TRUE(o->verification->passed());
+        EXPECT_EQ(o->verification->sectors_compared, o->verification->sectors);
+    }
+    EXPECT_TRUE(data_file_holds(a_data, 0, ia));
+    EXPECT_TRUE(data_file_holds(b_data, 0, ib));
     EXPECT_TRUE(test::manifests_match("xorriso, drive a", Manifest::of_tree(ta.path()),
                                       xorriso_view(a_data), test::kContentFields));
     EXPECT_TRUE(test::manifests_match("xorriso, drive b", Manifest::of_tree(tb.path()),
