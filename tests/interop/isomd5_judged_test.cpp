@@ -48,8 +48,9 @@ protected:
 
 TEST_F(IsoMd5Judged, OurImplantIsImplantisomd5sAndCheckisomd5AcceptsIt) {
     const auto ours = make_image("ours.iso", true);
-    const auto r = run({"checkisomd5", ours.string()});
+    const auto r = run({"checkisomd5", "--verbose", ours.string()});
     EXPECT_EQ(r.exit_status, 0) << r.describe();
+    EXPECT_NE(r.err.find("the result is: PASS"), std::string::npos) << r.describe();
     // implantisomd5 --force recomputes over the same bytes: nothing may change.
     const auto theirs = m_dir / "theirs.iso";
     std::filesystem::copy_file(ours, theirs);
@@ -66,7 +67,9 @@ TEST_F(IsoMd5Judged, TheirImplantPassesOurCheckAndACorruptByteFailsBoth) {
     flip_byte(image, 1'000'000);
     ours = run_discwright({"image", "checkmd5", image.string()});
     EXPECT_EQ(ours.exit_status, 2) << ours.describe();
-    EXPECT_NE(run({"checkisomd5", image.string()}).exit_status, 0);
+    const auto theirs = run({"checkisomd5", "--verbose", image.string()});
+    EXPECT_NE(theirs.exit_status, 0) << theirs.describe();
+    EXPECT_NE(theirs.err.find("the result is: FAIL"), std::string::npos) << theirs.describe();
     // No implant at all: exit 1, saying so.
     const auto none = run_discwright({"image", "checkmd5", make_image("none.iso", false).string()});
     EXPECT_EQ(none.exit_status, 1) << none.describe();
