@@ -7,16 +7,13 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
-#include <set>
 
-#include <dirent.h>
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
-#include <unistd.h>
 
 #include "discwright/file_system_image.h"
 #include "fs/host_record.h"
+#include "fs/host_tree_scanner.h"
 #include "fs/image_paths.h"
 #include "fs/item_tree.h"
 
@@ -37,71 +34,6 @@ struct Frame {
                 fmt::format("cannot read '{}': {}", path, std::strerror(err)))
         .with_path(path);
 }
-
-/// A source folder, open, with its entries sorted by name. Entries are looked at relative to
-/// the folder's descriptor, so the kernel does not walk the whole path again for each.
-class OpenFolder {
-public:
-    explicit OpenFolder(const std::string& path) : m_path(path) {
-        // O_NOATIME, as for files: listing a source folder must not change it.
-        m_fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOATIME);
-        if (m_fd < 0 && errno == EPERM)
-            m_fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (m_fd < 0) read_failure(path, errno);
-        const int list_fd = ::dup(m_fd); // fdopendir owns it; m_fd stays for fstatat
-        DIR* d = list_fd < 0 ? nullptr : ::fdopendir(list_fd);
-        if (!d) {
-            const int err = errno;
-            if (list_fd >= 0) ::close(list_fd);
-            ::close(m_fd);
-            read_failure(path, err);
-        }
-        errno = 0;
-        while (dirent* e = ::readdir(d)) {
-            std::string_view n = e->d_name;
-            if (n != "." && n != "..") m_names.emplace_back(n);
-            errno = 0;
-        }
-        const int err = errno;
-        ::closedir(d);
-        if (err) {
-            ::close(m_fd);
-            read_failure(path, err);
-        }
-        std::sort(m_names.begin(), m_names.end());
-    }
-    ~OpenFolder() { ::close(m_fd); }
-    OpenFolder(const OpenFolder&) = delete;
-    OpenFolder& operator=(const OpenFolder&) = delete;
-
-    [[nodiscard]] const std::vector<std::string>& names() const { return m_names; }
-    /// lstat (or stat, following a link) of one entry.
-    struct stat stat_of(const std::string& name, bool follow) const {
-        struct stat st {};
-        if (::fstatat(m_fd, name.c_str(), &st, follow ? 0 : AT_SYMLINK_NOFOLLOW) != 0) {
-            const int err = errno;
-            if (follow)
-                throw Error(ErrorCode::DirectoryReadFailure,
-                            fmt::format("symlink '{}/{}' points to nothing readable: {}", m_path,
-                                        name, std::strerror(err)))
-                    .with_path(m_path + "/" + name);
-            read_failure(m_path + "/" + name, err);
-        }
-        return st;
-    }
-    std::string link_target(const std::string& name, std::size_t size_hint) const {
-        std::string target(size_hint + 1, '\0');
-        const ssize_t n = ::readlinkat(m_fd, name.c_str(), target.data(), target.size());
-        if (n < 0) read_failure(m_path + "/" + name, errno);
-        target.resize(static_cast<std::size_t>(n));
-        return target;
-    }
-
-private:
-    std::string m_path;
-    int m_fd = -1;
-    std::vector<std::string> m_names;
-};
 
 } // namespace
 
@@ -147,6 +79,8 @@ void FsiDirectoryItem::add_tree(const std::string& source, BaseDirectory base, S
         }
         const u32 source_index = tree.add_source(fs::TreeBaseSource{host, dest});
 
+        // The listing and stat calls run on the scanner's thread, in this loop's order.
+        fs::HostTreeScanner scanner(host, symlinks == Symlinks::Follow, top.st_dev, top.st_ino);
         std::vector<Frame> frames{{host, dest, std::string::npos, top.st_dev, top.st_ino}};
         std::vector<std::size_t> stack{0};
         u64 added = 0;
@@ -155,22 +89,27 @@ void FsiDirectoryItem::add_tree(const std::string& source, BaseDirectory base, S
             const std::size_t fi = stack.back();
             stack.pop_back();
             const Frame frame = frames[fi];
-            const OpenFolder folder(frame.host);
-            for (const std::string& name : folder.names()) {
-                std::string path = frame.host + "/" + name;
-                struct stat st = folder.stat_of(name, false);
-                if (S_ISLNK(st.st_mode) && symlinks == Symlinks::Follow) {
-                    st = folder.stat_of(name, true);
-                    if (S_ISDIR(st.st_mode))
-                        for (std::size_t a = fi; a != std::string::npos; a = frames[a].parent)
-                            if (frames[a].dev == st.st_dev && frames[a].ino == st.st_ino)
-                                throw Error(ErrorCode::SymlinkLoop,
-                                            fmt::format("symlink '{}' leads back to its own "
-                                                        "folder '{}'",
-                                                        path, frames[a].host))
-                                    .with_path(path);
-                }
-                const std::string image_path = tree.path(frame.dir) + "/" + name;
+            const std::unique_ptr<fs::ScannedFolder> folder = scanner.next();
+            if (!folder || folder->host != frame.host)
+                throw Error(
+                    ErrorCode::Internal,
+                    fmt::format("the scan of '{}' lost its place at '{}'", source, frame.host));
+            const std::string dir_path = frame.dir == fs::root_item ? "" : tree.path(frame.dir);
+            for (std::size_t ei = 0; ei < folder->entries.size(); ++ei) {
+                if (folder->failure && ei == folder->failed_at)
+                    std::rethrow_exception(folder->failure);
+                fs::ScannedEntry& entry = folder->entries[ei];
+                const std::string& name = entry.name;
+                const struct stat& st = entry.st;
+                if (symlinks == Symlinks::Follow && S_ISDIR(st.st_mode))
+                    for (std::size_t a = fi; a != std::string::npos; a = frames[a].parent)
+                        if (frames[a].dev == st.st_dev && frames[a].ino == st.st_ino)
+                            throw Error(ErrorCode::SymlinkLoop,
+                                        fmt::format("symlink '{}/{}' leads back to its own "
+                                                    "folder '{}'",
+                                                    frame.host, name, frames[a].host))
+                                .with_path(frame.host + "/" + name);
+                const std::string image_path = dir_path + "/" + name;
                 fs::check_name(name, image_path, charset);
                 fs::ItemRecord r = fs::host_record(st, clock);
                 r.source = source_index;
@@ -181,7 +120,8 @@ void FsiDirectoryItem::add_tree(const std::string& source, BaseDirectory base, S
                 if (existing != fs::no_item) {
                     if (tree.is_dir(existing) && r.kind == fs::ItemKind::Directory) {
                         tree.set_attributes(existing, r);
-                        frames.push_back({path, existing, fi, st.st_dev, st.st_ino});
+                        frames.push_back(
+                            {frame.host + "/" + name, existing, fi, st.st_dev, st.st_ino});
                         stack.push_back(frames.size() - 1);
                         continue;
                     }
@@ -194,13 +134,12 @@ void FsiDirectoryItem::add_tree(const std::string& source, BaseDirectory base, S
                 }
                 fs::ItemId id = tree.add(frame.dir, name, r);
                 if (r.kind == fs::ItemKind::Symlink) {
-                    tree.set_symlink_target(
-                        id, folder.link_target(name, static_cast<std::size_t>(st.st_size)));
+                    tree.set_symlink_target(id, std::move(entry.link_target));
                 } else if (r.kind == fs::ItemKind::CharDevice ||
                            r.kind == fs::ItemKind::BlockDevice) {
                     tree.set_device(id, (u64{major(st.st_rdev)} << 32) | minor(st.st_rdev));
                 } else if (r.kind == fs::ItemKind::Directory) {
-                    frames.push_back({path, id, fi, st.st_dev, st.st_ino});
+                    frames.push_back({frame.host + "/" + name, id, fi, st.st_dev, st.st_ino});
                     stack.push_back(frames.size() - 1);
                 }
                 if (++added % 4096 == 0)
@@ -210,6 +149,7 @@ void FsiDirectoryItem::add_tree(const std::string& source, BaseDirectory base, S
                             .count(),
                         -1, added, 0, image_path});
             }
+            if (folder->failure) std::rethrow_exception(folder->failure);
         }
         m_image->check_size_limit(point, tree.path(dest));
     } catch (Error& e) {

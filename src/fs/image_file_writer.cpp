@@ -4,6 +4,7 @@
 // a temporary name in the same folder and renamed at the end, so a failure or a cancel never
 // leaves a partial file under the requested name.
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -19,6 +20,7 @@
 #include "discwright/file_system_image_result.h"
 #include "fs/layout/image_plan.h"
 #include "fs/layout/item_data.h"
+#include "fs/small_file_read_ahead.h"
 
 namespace discwright {
 
@@ -107,25 +109,36 @@ struct Progress {
     }
 };
 
-/// Copies file segments into the output: copy_file_range where the kernel can, reads and
-/// writes where it cannot; per-file events at IMAPI's cadence.
+/// Copies file segments into the output: small host files through the read-ahead workers,
+/// the rest with copy_file_range where the kernel can, reads and writes where it cannot;
+/// per-file events at IMAPI's cadence, in image order.
 class FileCopier {
 public:
     FileCopier(const fs::ImagePlan& plan, OutputFile& out, const EventHandler& events,
                Progress& progress, const CancellationToken& cancel)
-        : m_plan(plan), m_out(out), m_events(events), m_progress(progress), m_cancel(cancel) {}
-    ~FileCopier() {
-        if (m_dir_fd >= 0) ::close(m_dir_fd);
-    }
-    FileCopier(const FileCopier&) = delete;
-    FileCopier& operator=(const FileCopier&) = delete;
+        : m_plan(plan), m_out(out), m_events(events), m_progress(progress), m_cancel(cancel),
+          m_small(plan, cancel, std::clamp(std::thread::hardware_concurrency(), 1u, 4u)) {}
 
     void copy(const fs::Segment& s, u64 at) {
-        if (m_plan.file_bytes(s) <= small_file && !m_plan.tree().stream(s.item())) {
-            copy_small(s, at);
+        if (fs::SmallFileReadAhead::takes(m_plan, s)) {
+            m_small.add(s, at);
+            while (m_small.in_flight() >= fs::SmallFileReadAhead::window)
+                write_batch(*m_small.next());
             return;
         }
         flush();
+        copy_big(s, at);
+    }
+
+    /// Writes every small file queued so far.
+    void flush() {
+        m_small.submit();
+        while (const fs::SmallFileReadAhead::Batch* b = m_small.next())
+            write_batch(*b);
+    }
+
+private:
+    void copy_big(const fs::Segment& s, u64 at) {
         const std::string image_path = m_events ? m_plan.tree().path(s.item()) : std::string();
         const u64 total_sectors = s.blocks;
         const u64 file_bytes = m_plan.file_bytes(s);
@@ -163,88 +176,19 @@ public:
         m_progress.done += total_sectors * discwright::block_size - file_bytes;
     }
 
-    /// Writes what copy_small() has gathered.
-    void flush() {
-        if (m_batch.empty()) return;
-        m_out.pwrite_all(m_batch.data(), m_batch.size(), m_batch_at);
-        m_batch.clear();
-    }
-
-private:
-    // Small host files are gathered into one buffer and written with one pwrite per run of
-    // neighbours (they are placed one after another): per file an open relative to its
-    // folder, one pread of one byte more than staged (which proves the size is unchanged,
-    // without another stat), and a close. Big files go through copy_file_range.
-    static constexpr u64 small_file = 256 << 10;
-    static constexpr u64 batch_limit = 8 << 20;
-
-    void copy_small(const fs::Segment& s, u64 at) {
-        const fs::ItemTree& tree = m_plan.tree();
-        const u64 file_bytes = m_plan.file_bytes(s);
-        const u64 padded = u64{s.blocks} * discwright::block_size;
-        const std::string image_path = m_events ? tree.path(s.item()) : std::string();
-        if (m_events) m_events(FileProgressEvent{image_path, 0, s.blocks});
-        if (!m_batch.empty() && m_batch_at + m_batch.size() != at) flush();
-        if (m_batch.empty()) m_batch_at = at;
-        const std::size_t pos = m_batch.size();
-        m_batch.resize(pos + padded + 1);
-        const std::string host = tree.host_path(s.item());
-        const int fd = open_source(host, tree.path(s.item()));
-        u64 got = 0;
-        while (got < file_bytes + 1) {
-            const ssize_t n = ::pread(fd, m_batch.data() + pos + got, file_bytes + 1 - got,
-                                      static_cast<off_t>(got));
-            if (n < 0 && errno == EINTR) continue;
-            if (n < 0) {
-                const int err = errno;
-                ::close(fd);
-                throw Error(ErrorCode::DataStreamReadFailure,
-                            fmt::format("cannot read '{}': {}", host, errno_text(err)))
-                    .with_path(host);
+    /// A batch of small files, read by the workers: one write, then each file's events.
+    void write_batch(const fs::SmallFileReadAhead::Batch& b) {
+        m_cancel.throw_if_cancelled();
+        m_out.pwrite_all(b.data.get(), b.bytes, b.at);
+        for (const fs::Segment* s : b.files) {
+            const std::string image_path = m_events ? m_plan.tree().path(s->item()) : std::string();
+            if (m_events) {
+                m_events(FileProgressEvent{image_path, 0, s->blocks});
+                m_events(FileProgressEvent{image_path, s->blocks, s->blocks});
             }
-            if (n == 0) break;
-            got += static_cast<u64>(n);
+            m_progress.done += u64{s->blocks} * discwright::block_size;
+            m_progress.report(image_path, false);
         }
-        ::close(fd);
-        if (got != file_bytes)
-            throw Error(ErrorCode::DataStreamInconsistency,
-                        fmt::format("'{}' changed size after it was staged: {} bytes expected, "
-                                    "{} found (image path {})",
-                                    host, file_bytes,
-                                    got > file_bytes ? fmt::format("more than {}", file_bytes)
-                                                     : std::to_string(got),
-                                    tree.path(s.item())))
-                .with_path(host);
-        std::memset(m_batch.data() + pos + file_bytes, 0, padded - file_bytes + 1);
-        m_batch.resize(pos + padded);
-        if (m_events) m_events(FileProgressEvent{image_path, s.blocks, s.blocks});
-        m_progress.done += padded;
-        m_progress.report(image_path, false);
-        if (m_batch.size() >= batch_limit) flush();
-    }
-
-    /// Opens a host file relative to its folder, kept open while its neighbours are read.
-    int open_source(const std::string& host, const std::string& image_path) {
-        const auto slash = host.rfind('/');
-        const std::string dir = slash == std::string::npos ? "." : host.substr(0, slash);
-        const std::string name = slash == std::string::npos ? host : host.substr(slash + 1);
-        if (m_dir_fd < 0 || dir != m_dir) {
-            if (m_dir_fd >= 0) ::close(m_dir_fd);
-            m_dir = dir;
-            m_dir_fd = ::open(dir.empty() ? "/" : dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
-        }
-        int fd = -1;
-        if (m_dir_fd >= 0) {
-            fd = ::openat(m_dir_fd, name.c_str(), O_RDONLY | O_CLOEXEC | O_NOATIME);
-            if (fd < 0 && errno == EPERM)
-                fd = ::openat(m_dir_fd, name.c_str(), O_RDONLY | O_CLOEXEC);
-        }
-        if (fd < 0)
-            throw Error(ErrorCode::DataStreamCreateFailure,
-                        fmt::format("cannot open '{}': {} (staged as {})", host, errno_text(errno),
-                                    image_path))
-                .with_path(host);
-        return fd;
     }
 
     u64 copy_range(const Stream& data, int in_fd, u64 copied, u64 at, u64 want) {
@@ -278,10 +222,7 @@ private:
     const CancellationToken& m_cancel;
     std::vector<std::byte> m_buffer;
     bool m_copy_range = true;
-    std::vector<std::byte> m_batch; // small files gathered for one write
-    u64 m_batch_at = 0;             // image offset of m_batch
-    std::string m_dir;              // folder of the last small file, and its descriptor
-    int m_dir_fd = -1;
+    fs::SmallFileReadAhead m_small; // last: its workers stop before the rest goes
 };
 
 } // namespace
@@ -304,14 +245,29 @@ void FileSystemImageResult::write_to_file(const std::string& path, const EventHa
         std::exception_ptr metadata_failure;
         std::thread metadata([&] {
             try {
+                // Neighbouring extents (a namespace's folders lie one after another) are
+                // gathered and written together: one write per few megabytes, not per folder,
+                // so this thread seldom waits for the output file's lock.
                 std::vector<std::byte> buffer;
+                u64 buffer_at = 0;
+                auto write_out = [&] {
+                    out.pwrite_all(buffer.data(), buffer.size(), buffer_at);
+                    buffer.clear();
+                };
                 for (const fs::Segment& s : plan.segments()) {
                     if (s.kind != fs::Segment::Kind::Metadata) continue;
                     if (stop.load() || cancel.cancelled()) return;
-                    buffer.assign(u64{s.blocks} * discwright::block_size, std::byte{0});
-                    plan.render(s, buffer);
-                    out.pwrite_all(buffer.data(), buffer.size(), offset_of(s));
+                    const u64 at = offset_of(s);
+                    const u64 bytes = u64{s.blocks} * discwright::block_size;
+                    if (!buffer.empty() &&
+                        (buffer_at + buffer.size() != at || buffer.size() + bytes > chunk))
+                        write_out();
+                    if (buffer.empty()) buffer_at = at;
+                    const std::size_t pos = buffer.size();
+                    buffer.resize(pos + bytes, std::byte{0});
+                    plan.render(s, std::span(buffer).subspan(pos));
                 }
+                if (!buffer.empty()) write_out();
             } catch (...) {
                 metadata_failure = std::current_exception();
                 stop.store(true);

@@ -72,15 +72,25 @@ ItemTree::ItemTree(const ItemTree&) = default;
 
 std::string ItemTree::path(ItemId id) const {
     if (id == root_item) return "/";
-    std::vector<std::string_view> parts;
-    for (ItemId i = id; i != root_item && i != no_item; i = m_items[i].parent)
-        parts.push_back(name(i));
     std::string out;
-    for (auto it = parts.rbegin(); it != parts.rend(); ++it) {
-        out += '/';
-        out += *it;
-    }
+    append_path_below(out, id, root_item);
     return out;
+}
+
+void ItemTree::append_path_below(std::string& out, ItemId id, ItemId top) const {
+    // Two walks up, one to size the path and one to fill it from the end: one allocation, as
+    // this runs for every file read and every file's progress events.
+    std::size_t length = 0;
+    for (ItemId i = id; i != top && i != no_item; i = m_items[i].parent)
+        length += 1 + m_items[i].name_length;
+    std::size_t end = out.size() + length;
+    out.resize(end, '/');
+    for (ItemId i = id; i != top && i != no_item; i = m_items[i].parent) {
+        const std::string_view part = name(i);
+        end -= part.size();
+        std::copy(part.begin(), part.end(), out.begin() + static_cast<std::ptrdiff_t>(end));
+        --end; // the '/' before it is already there
+    }
 }
 
 u64 ItemTree::hash_of(ItemId parent, std::string_view name) const {
@@ -331,14 +341,8 @@ std::string ItemTree::host_path(ItemId id) const {
     const Source& s = m_sources[m_items[id].source];
     if (auto* f = std::get_if<HostFileSource>(&s)) return f->path;
     if (auto* t = std::get_if<TreeBaseSource>(&s)) {
-        std::vector<std::string_view> parts;
-        for (ItemId i = id; i != t->image_dir && i != no_item; i = m_items[i].parent)
-            parts.push_back(name(i));
         std::string out = t->host_dir;
-        for (auto it = parts.rbegin(); it != parts.rend(); ++it) {
-            out += '/';
-            out += *it;
-        }
+        append_path_below(out, id, t->image_dir);
         return out;
     }
     return {};

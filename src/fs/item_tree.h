@@ -147,6 +147,8 @@ public:
         return m_names.get(r.name_offset, r.name_length);
     }
     [[nodiscard]] std::string path(ItemId id) const;
+    /// Appends "/name/.../name" of `id` below `top` (an ancestor, excluded) to `out`.
+    void append_path_below(std::string& out, ItemId id, ItemId top) const;
     [[nodiscard]] bool is_dir(ItemId id) const { return m_items[id].kind == ItemKind::Directory; }
     [[nodiscard]] bool is_live(ItemId id) const {
         return id < m_items.size() && m_items[id].kind != ItemKind::Removed;

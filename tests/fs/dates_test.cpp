@@ -27,6 +27,26 @@ TEST(Dates, RoundTripThroughGmtimeOnRandomTimes) {
     }
 }
 
+TEST(Dates, RecordedFieldsAgreeWithTheCLibrary) {
+    // The writer converts by arithmetic; gmtime_r is the independent judge.
+    std::mt19937_64 rng(7);
+    std::uniform_int_distribution<i64> any(-2'208'988'800, 5'869'583'999);
+    for (int i = 0; i < 20000; ++i) {
+        const UnixTime t = i < 3 ? UnixTime{-2'208'988'800 + i * 86399} : any(rng);
+        const std::time_t tt = static_cast<std::time_t>(t);
+        std::tm tm{};
+        ASSERT_NE(gmtime_r(&tt, &tm), nullptr);
+        const RecordingDateTime d = recording_date(t);
+        ASSERT_EQ(d.years_since_1900, tm.tm_year) << t;
+        ASSERT_EQ(d.month, tm.tm_mon + 1) << t;
+        ASSERT_EQ(d.day, tm.tm_mday) << t;
+        ASSERT_EQ(d.hour, tm.tm_hour) << t;
+        ASSERT_EQ(d.minute, tm.tm_min) << t;
+        ASSERT_EQ(d.second, tm.tm_sec) << t;
+        ASSERT_EQ(d.gmt_offset, 0) << t;
+    }
+}
+
 TEST(Dates, TheOffsetNamesTheZoneOfTheRecordedTime) {
     // 01:00 at UTC+01:00 is midnight UTC.
     RecordingDateTime d{70, 1, 2, 1, 0, 0, 4};

@@ -11,6 +11,7 @@
 #include <variant>
 #include <vector>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "discwright/cancellation.h"
@@ -88,6 +89,33 @@ TEST(ImageFileWriter, WritesExactlyTheStreamsBytes) {
     ASSERT_EQ(written.size(), streamed.size());
     EXPECT_TRUE(written == streamed) << "the file differs from image_stream()";
     EXPECT_EQ(folder_listing(out.path()), (std::vector<std::string>{"image.iso"}));
+}
+
+TEST(ImageFileWriter, ManySmallFilesAroundBigOnesAndStreams) {
+    // Small host files go through the read-ahead workers in batches, big ones and streams do
+    // not: thousands of files of every small size (more batches than the read-ahead window,
+    // across folders) with big files and streams between them must land byte for byte where
+    // image_stream() puts them.
+    std::vector<test::TreeEntry> entries;
+    for (int i = 0; i < 3000; ++i)
+        entries.push_back({fmt::format("d{:02}/f{:04}.bin", i % 37, i),
+                           PseudoRandom{static_cast<std::uint64_t>((i * 7919) % 9000),
+                                        static_cast<std::uint64_t>(i)}});
+    entries.push_back({"d05/big.bin", PseudoRandom{600'000, 99}});
+    entries.push_back({"d20/edge.bin", PseudoRandom{256 << 10, 98}});       // the largest small
+    entries.push_back({"d20/over.bin", PseudoRandom{(256 << 10) + 1, 97}}); // the smallest big
+    TempTree src(entries);
+    TempDir out;
+    FileSystemImage img(options(), Clock::fixed(kNow));
+    img.root().add_tree(src.path().string());
+    img.root().add_file("d05/mem.txt", MemoryStream::from_string("a stream among files"));
+    auto result = img.create_result_image();
+    const stdfs::path iso = out / "image.iso";
+    result.write_to_file(iso.string());
+    const auto written = file_bytes(iso);
+    const auto streamed = stream_bytes(*result.image_stream());
+    ASSERT_EQ(written.size(), streamed.size());
+    EXPECT_TRUE(written == streamed) << "the file differs from image_stream()";
 }
 
 TEST(ImageFileWriter, ASourceThatGrewIsAnInconsistency) {

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <ctime>
 #include <string>
 
 #include <fmt/format.h>
@@ -14,33 +13,56 @@ namespace {
 constexpr UnixTime min_recordable = -2208988800; // 1900-01-01T00:00:00Z
 constexpr UnixTime max_recordable = 5869583999;  // 2155-12-31T23:59:59Z
 
-std::tm utc(UnixTime t) {
-    std::time_t tt = static_cast<std::time_t>(std::clamp(t, min_recordable, max_recordable));
-    std::tm tm{};
-    gmtime_r(&tt, &tm);
-    return tm;
+struct Civil {
+    i64 year;
+    int month, day, hour, minute, second;
+};
+
+/// UTC calendar fields of a time, by arithmetic: gmtime_r() takes the time zone lock and
+/// converts through the zone machinery, and an image records four dates per file.
+Civil utc(UnixTime t) {
+    t = std::clamp(t, min_recordable, max_recordable);
+    const i64 days = (t >= 0 ? t : t - 86399) / 86400;
+    const i64 secs = t - days * 86400;
+    // Shift the epoch to 0000-03-01, so that the leap day ends a 400-year era's year.
+    const i64 z = days + 719468;
+    const i64 era = (z >= 0 ? z : z - 146096) / 146097;
+    const i64 day_of_era = z - era * 146097;
+    const i64 year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
+    const i64 day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    const i64 month_from_march = (5 * day_of_year + 2) / 153;
+    const int day = static_cast<int>(day_of_year - (153 * month_from_march + 2) / 5 + 1);
+    const int month =
+        static_cast<int>(month_from_march < 10 ? month_from_march + 3 : month_from_march - 9);
+    const i64 year = year_of_era + era * 400 + (month <= 2 ? 1 : 0);
+    return {year,
+            month,
+            day,
+            static_cast<int>(secs / 3600),
+            static_cast<int>(secs / 60 % 60),
+            static_cast<int>(secs % 60)};
 }
 
 } // namespace
 
 RecordingDateTime recording_date(UnixTime t) {
-    std::tm tm = utc(t);
-    int years = std::clamp(tm.tm_year, 0, 255);
+    const Civil c = utc(t);
+    const i64 years = std::clamp<i64>(c.year - 1900, 0, 255);
     return {static_cast<u8>(years),
-            static_cast<u8>(tm.tm_mon + 1),
-            static_cast<u8>(tm.tm_mday),
-            static_cast<u8>(tm.tm_hour),
-            static_cast<u8>(tm.tm_min),
-            static_cast<u8>(tm.tm_sec),
+            static_cast<u8>(c.month),
+            static_cast<u8>(c.day),
+            static_cast<u8>(c.hour),
+            static_cast<u8>(c.minute),
+            static_cast<u8>(c.second),
             0};
 }
 
 VolumeDateTime volume_date(UnixTime t) {
-    std::tm tm = utc(t);
+    const Civil c = utc(t);
     VolumeDateTime v{};
-    const std::string digits =
-        fmt::format("{:04}{:02}{:02}{:02}{:02}{:02}00", tm.tm_year + 1900, tm.tm_mon + 1,
-                    tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    const std::string digits = fmt::format("{:04}{:02}{:02}{:02}{:02}{:02}00", c.year, c.month,
+                                           c.day, c.hour, c.minute, c.second);
     std::copy_n(digits.begin(), 16, v.digits.begin());
     v.gmt_offset = 0;
     return v;

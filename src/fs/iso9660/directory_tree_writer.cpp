@@ -51,9 +51,7 @@ void DirectoryTreeWriter::compute_tails(const ItemTree& tree) {
     for (auto it = dirs.rbegin(); it != dirs.rend(); ++it) {
         std::pair<u32, u32> best{0, 0};
         tree.for_each_child(*it, [&](ItemId c) {
-            u32 natural = std::min<u32>(
-                static_cast<u32>(utf8_to_utf16(tree.name(c)).size()),
-                m_rules->units(m_rules->map(tree.name(c), EntryKind::Directory, 0, 0).identifier));
+            const u32 natural = m_rules->natural_units(tree.name(c));
             std::pair<u32, u32> below{0, 0};
             if (tree.is_dir(c)) below = m_tails[c];
             std::pair<u32, u32> here{1 + natural + below.first, 1 + below.second};

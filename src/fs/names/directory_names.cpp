@@ -19,12 +19,23 @@ std::vector<NamedEntry> name_directory(const NameRules& rules,
         out.push_back({r.id, r.kind, std::move(m.identifier), m.reason});
     }
 
-    // Most folders have no collision: find out cheaply before resolving anything.
-    std::vector<std::string> keys;
-    keys.reserve(out.size());
-    for (const auto& e : out)
-        keys.push_back(rules.collision_key(e.identifier));
-    std::vector<std::string_view> sorted_keys(keys.begin(), keys.end());
+    // Most folders have no collision: find out cheaply before resolving anything. The keys
+    // live in one buffer, so a folder costs a few allocations, not one per name.
+    std::string key_bytes;
+    std::vector<std::size_t> key_ends;
+    key_ends.reserve(out.size());
+    for (const auto& e : out) {
+        rules.append_collision_key(e.identifier, key_bytes);
+        key_ends.push_back(key_bytes.size());
+    }
+    auto key = [&](std::size_t i) {
+        const std::size_t begin = i ? key_ends[i - 1] : 0;
+        return std::string_view(key_bytes).substr(begin, key_ends[i] - begin);
+    };
+    std::vector<std::string_view> sorted_keys;
+    sorted_keys.reserve(out.size() + taken.size());
+    for (std::size_t i = 0; i < out.size(); ++i)
+        sorted_keys.push_back(key(i));
     sorted_keys.insert(sorted_keys.end(), taken.begin(), taken.end());
     std::sort(sorted_keys.begin(), sorted_keys.end());
     const bool collisions =
@@ -44,13 +55,13 @@ std::vector<NamedEntry> name_directory(const NameRules& rules,
         std::unordered_set<std::string> used(taken.begin(), taken.end());
         std::vector<std::size_t> pending;
         for (std::size_t i : order)
-            if (!used.insert(keys[i]).second) pending.push_back(i);
+            if (!used.emplace(key(i)).second) pending.push_back(i);
         // Where the search for a free variant of a name resumes: without it, n names that
         // truncate to the same one would cost n^2 / 2 mappings.
         std::unordered_map<std::string, unsigned> next_variant;
         for (std::size_t i : pending) {
             auto& e = out[i];
-            unsigned& resume = next_variant[keys[i]];
+            unsigned& resume = next_variant[std::string(key(i))];
             for (unsigned variant = resume + 1;; ++variant) {
                 if (variant > 999'999)
                     throw Error(ErrorCode::NoUniqueName,

@@ -27,6 +27,7 @@ bool is_d_char(char c) {
 /// one code point at a time, becomes '_'.
 std::string to_d_chars(std::string_view s, const char*& reason) {
     std::string out;
+    out.reserve(s.size());
     for (std::size_t i = 0; i < s.size(); ++i) {
         char c = s[i];
         if (c >= 'a' && c <= 'z') {
@@ -53,6 +54,11 @@ std::pair<std::string_view, std::string_view> split_extension(std::string_view s
 }
 
 } // namespace
+
+unsigned NameRules::natural_units(std::string_view source) const {
+    return std::min(static_cast<unsigned>(utf8_to_utf16(source).size()),
+                    units(map(source, EntryKind::Directory, 0, 0).identifier));
+}
 
 MappedName Iso9660NameRules::map(std::string_view source, EntryKind kind, unsigned max_units,
                                  unsigned variant) const {
@@ -98,17 +104,17 @@ MappedName Iso9660NameRules::map(std::string_view source, EntryKind kind, unsign
     }
     name += suffix;
     if (name.empty() && ext.empty()) name.push_back('_');
-    m.identifier = name;
+    m.identifier = std::move(name);
     m.identifier.append(".").append(ext).append(";1");
     return m;
 }
 
-std::string Iso9660NameRules::collision_key(std::string_view id) const {
+void Iso9660NameRules::append_collision_key(std::string_view id, std::string& out) const {
     // Readers show "NAME.;1" as "NAME": strip the version and a trailing separator.
     auto semi = id.rfind(';');
     if (semi != std::string_view::npos) id = id.substr(0, semi);
     if (!id.empty() && id.back() == '.') id.remove_suffix(1);
-    return std::string(id);
+    out.append(id);
 }
 
 std::u16string utf8_to_utf16(std::string_view s, bool* had_invalid) {
@@ -229,6 +235,23 @@ void cut_utf16(std::u16string& s, std::size_t n) {
 MappedName JolietNameRules::map(std::string_view source, EntryKind kind, unsigned max_units,
                                 unsigned variant) const {
     MappedName m;
+    std::size_t limit = max_units ? std::min<std::size_t>(m_max, max_units) : m_max;
+    if (!variant && source.size() <= limit && std::all_of(source.begin(), source.end(), [](char c) {
+            return c >= 0x20 && c <= 0x7e && !is_joliet_illegal(static_cast<char16_t>(c));
+        })) {
+        // Most names: printable ASCII that fits, one UCS-2 unit per byte, nothing to map.
+        m.identifier.resize(2 * source.size() + (kind == EntryKind::File ? 4 : 0));
+        char* out = m.identifier.data();
+        for (char c : source) {
+            *out++ = 0;
+            *out++ = c;
+        }
+        if (kind == EntryKind::File) {
+            const char version[4] = {0, ';', 0, '1'};
+            std::memcpy(out, version, sizeof version);
+        }
+        return m;
+    }
     bool invalid = false;
     std::u16string name = utf8_to_utf16(source, &invalid);
     if (invalid) note(m.reason, reason_invalid_utf8);
@@ -237,7 +260,6 @@ MappedName JolietNameRules::map(std::string_view source, EntryKind kind, unsigne
             note(m.reason, reason_illegal);
             c = u'_';
         }
-    std::size_t limit = max_units ? std::min<std::size_t>(m_max, max_units) : m_max;
     std::u16string suffix;
     if (variant) {
         note(m.reason, reason_collision);
@@ -263,21 +285,29 @@ MappedName JolietNameRules::map(std::string_view source, EntryKind kind, unsigne
     return m;
 }
 
+unsigned JolietNameRules::natural_units(std::string_view source) const {
+    // ASCII: one unit per byte, cut at the limit (illegal characters are replaced one for one).
+    if (std::all_of(source.begin(), source.end(),
+                    [](char c) { return static_cast<unsigned char>(c) < 0x80; }))
+        return static_cast<unsigned>(std::min<std::size_t>(source.size(), m_max));
+    return NameRules::natural_units(source);
+}
+
 std::string JolietNameRules::display(std::string_view id) const {
     std::u16string s = from_utf16be_bytes(id);
     if (s.size() >= 2 && s[s.size() - 2] == u';') s.resize(s.size() - 2);
     return utf16_to_utf8(s);
 }
 
-std::string JolietNameRules::collision_key(std::string_view id) const {
+void JolietNameRules::append_collision_key(std::string_view id, std::string& out) const {
     // On the UCS-2 bytes directly: drop the ";1" version, fold ASCII letters to upper case.
-    std::string key(id.substr(0, id.size() - id.size() % 2));
-    if (key.size() >= 4 && key[key.size() - 4] == 0 && key[key.size() - 3] == ';')
-        key.resize(key.size() - 4);
-    for (std::size_t i = 0; i + 1 < key.size(); i += 2)
-        if (key[i] == 0 && key[i + 1] >= 'a' && key[i + 1] <= 'z')
-            key[i + 1] = static_cast<char>(key[i + 1] - 'a' + 'A');
-    return key;
+    id = id.substr(0, id.size() - id.size() % 2);
+    if (id.size() >= 4 && id[id.size() - 4] == 0 && id[id.size() - 3] == ';') id.remove_suffix(4);
+    const std::size_t start = out.size();
+    out.append(id);
+    for (std::size_t i = start; i + 1 < out.size(); i += 2)
+        if (out[i] == 0 && out[i + 1] >= 'a' && out[i + 1] <= 'z')
+            out[i + 1] = static_cast<char>(out[i + 1] - 'a' + 'A');
 }
 
 MappedName Iso9660v2NameRules::map(std::string_view source, EntryKind kind, unsigned max_units,

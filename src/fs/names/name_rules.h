@@ -26,9 +26,18 @@ public:
     [[nodiscard]] virtual MappedName map(std::string_view source, EntryKind kind,
                                          unsigned max_units, unsigned variant) const = 0;
     /// Two identifiers that readers would show as one name have the same key.
-    [[nodiscard]] virtual std::string collision_key(std::string_view identifier) const = 0;
+    [[nodiscard]] std::string collision_key(std::string_view identifier) const {
+        std::string key;
+        append_collision_key(identifier, key);
+        return key;
+    }
+    /// Appends the collision key of `identifier` to `out` (no allocation per name).
+    virtual void append_collision_key(std::string_view identifier, std::string& out) const = 0;
     /// Length of an identifier in the namespace's path-length unit (bytes, or UTF-16 units).
     [[nodiscard]] virtual unsigned units(std::string_view identifier) const = 0;
+    /// What `source` costs in a path, in the namespace's units, before any shortening for
+    /// the path's sake: its length as a folder name (at most its UTF-16 length).
+    [[nodiscard]] virtual unsigned natural_units(std::string_view source) const;
     /// The identifier in UTF-8, for messages and FileSystemName.
     [[nodiscard]] virtual std::string display(std::string_view identifier) const {
         return std::string(identifier);
@@ -43,7 +52,7 @@ public:
     explicit Iso9660NameRules(int level) : m_level(level) {}
     MappedName map(std::string_view source, EntryKind kind, unsigned max_units,
                    unsigned variant) const override;
-    std::string collision_key(std::string_view identifier) const override;
+    void append_collision_key(std::string_view identifier, std::string& out) const override;
     unsigned units(std::string_view identifier) const override {
         return static_cast<unsigned>(identifier.size());
     }
@@ -60,11 +69,12 @@ public:
     explicit JolietNameRules(unsigned max_units) : m_max(max_units) {}
     MappedName map(std::string_view source, EntryKind kind, unsigned max_units,
                    unsigned variant) const override;
-    std::string collision_key(std::string_view identifier) const override;
+    void append_collision_key(std::string_view identifier, std::string& out) const override;
     unsigned units(std::string_view identifier) const override {
         return static_cast<unsigned>(identifier.size() / 2);
     }
 
+    unsigned natural_units(std::string_view source) const override;
     std::string display(std::string_view identifier) const override;
 
 private:
@@ -76,8 +86,8 @@ class Iso9660v2NameRules final : public NameRules {
 public:
     MappedName map(std::string_view source, EntryKind kind, unsigned max_units,
                    unsigned variant) const override;
-    std::string collision_key(std::string_view identifier) const override {
-        return std::string(identifier);
+    void append_collision_key(std::string_view identifier, std::string& out) const override {
+        out.append(identifier);
     }
     unsigned units(std::string_view identifier) const override {
         return static_cast<unsigned>(identifier.size());

@@ -123,6 +123,23 @@ TEST(JolietNameRules, KeepsCaseAndAddsVersionToFilesOnly) {
     EXPECT_EQ(d.reason, nullptr);
 }
 
+TEST(JolietNameRules, NaturalUnitsAreTheMappedFolderNameLength) {
+    // The ASCII shortcut and the general path must agree with map() itself.
+    JolietNameRules rules(64);
+    for (std::string name :
+         {std::string("a"), std::string("ReadMe.txt"), std::string(64, 'x'), std::string(80, 'y'),
+          std::string("a*b\x01"
+                      "c"),
+          std::string("\xc3\xa9t\xc3\xa9"), std::string(70, 'z') + "\xe6\x97\xa5",
+          std::string("\xf0\x9f\x98\x80 smile")}) {
+        const unsigned mapped = rules.units(rules.map(name, EntryKind::Directory, 0, 0).identifier);
+        const auto utf16 = static_cast<unsigned>(utf8_to_utf16(name).size());
+        EXPECT_EQ(rules.natural_units(name), std::min(mapped, utf16)) << name;
+    }
+    EXPECT_EQ(rules.natural_units(std::string(80, 'y')), 64u);
+    EXPECT_EQ(rules.natural_units("\xc3\xa9t\xc3\xa9"), 3u);
+}
+
 TEST(JolietNameRules, ForbiddenCharactersBecomeUnderscore) {
     // Joliet specification: no code points below U+0020 and none of * / : ; ? \ in names.
     JolietNameRules rules(64);
