@@ -513,11 +513,15 @@ if bad:
 else:
     w("Every image read back with the right numbers of files and symlinks.")
 w("")
-# Keep the section bench/run_listing.sh maintains (between its markers) across a re-run.
+# Keep the sections other scripts maintain (bench/run_listing.sh, run_burn.sh, the UDF rows of
+# run_udf.sh) between their markers, and the notes written by hand, across a re-run.
 import os, re
-kept = re.search(r"<!-- listing:begin -->.*?<!-- listing:end -->", open(out_p, encoding="utf-8").read() if os.path.exists(out_p) else "", re.S)
-if kept:
-    w(kept.group(0))
+previous = open(out_p, encoding="utf-8").read() if os.path.exists(out_p) else ""
+for marker in ("listing", "notes", "burn", "udf"):
+    kept = re.search(rf"<!-- {marker}:begin -->.*?<!-- {marker}:end -->", previous, re.S)
+    if kept:
+        w(kept.group(0))
+        w("")
 open(out_p, "w", encoding="utf-8").write("\n".join(L) + "\n")
 PY
 log "done: $RESULTS"
