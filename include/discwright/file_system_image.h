@@ -41,7 +41,7 @@ enum class FsType : u32 {
     None = 0,
     Iso9660 = 1,      // IMAPI FsiFileSystemISO9660
     Joliet = 2,       // IMAPI FsiFileSystemJoliet
-    Udf = 4,          // IMAPI FsiFileSystemUDF (written once the UDF issue lands)
+    Udf = 4,          // IMAPI FsiFileSystemUDF: revisions 1.02 to 2.60 (UdfRevision)
     RockRidge = 8,    // POSIX names, modes, owners, times, links on the ISO 9660 tree
     Iso9660_1999 = 16 // an ISO 9660:1999 tree beside the level 1-3 one (--iso-level 4)
 };
@@ -61,6 +61,28 @@ constexpr bool has(FsType set, FsType one) {
 [[nodiscard]] std::string to_string(FsType set);
 /// Parses "iso9660,joliet,rockridge,udf" (also "rr", "iso9660:1999"); nullopt when unknown.
 [[nodiscard]] std::optional<FsType> parse_fs_types(std::string_view list);
+
+/// UDFRevision, encoded as the UDF specification and IMAPI do: 0x102 is 1.02, 0x250 is 2.50.
+/// 1.02 and 1.50 record File Entries; 2.00 on, Extended File Entries (with creation times);
+/// 2.50 and 2.60 keep every File Entry and folder in a metadata partition.
+enum class UdfRevision : u16 {
+    V1_02 = 0x102,
+    V1_50 = 0x150,
+    V2_00 = 0x200,
+    V2_01 = 0x201,
+    V2_50 = 0x250,
+    V2_60 = 0x260,
+};
+/// "2.50".
+[[nodiscard]] std::string to_string(UdfRevision r);
+/// Parses "2.50", "250" or "0x250"; nullopt for a revision discwright does not write.
+[[nodiscard]] std::optional<UdfRevision> parse_udf_revision(std::string_view text);
+
+/// CreateRedundantUdfMetadataFiles (UDF 2.50 and 2.60): whether the Metadata Mirror File gets
+/// its own copy of every File Entry and folder. discwright's default is One, unlike IMAPI's:
+/// a second copy costs one block per file (it would double the UDF cost of a tree of small
+/// files), and a pressed or burned image is read-only. The mirror File Entry is always there.
+enum class UdfMetadataCopies : u8 { One, Two };
 
 /// FsiItemType, with the POSIX kinds Rock Ridge records.
 enum class FsiItemType : u8 {
@@ -117,6 +139,11 @@ struct ImageOptions {
     u64 max_media_blocks = 332'800;
     /// Volume descriptor times. Default: the image's Clock at create_result_image().
     std::optional<UnixTime> volume_date;
+    /// UDFRevision, when file_systems has Udf. 1.02 is IMAPI's default and what every UDF
+    /// reader takes (Windows 98 on); Blu-ray players want 2.50.
+    UdfRevision udf_revision = UdfRevision::V1_02;
+    /// CreateRedundantUdfMetadataFiles.
+    UdfMetadataCopies udf_metadata_copies = UdfMetadataCopies::One;
 };
 
 class FileSystemImage;
@@ -240,6 +267,11 @@ public:
     [[nodiscard]] static std::vector<int> iso9660_interchange_levels_supported() {
         return {1, 2, 3, 4};
     }
+    /// UDFRevisionsSupported.
+    [[nodiscard]] static std::vector<UdfRevision> udf_revisions_supported() {
+        return {UdfRevision::V1_02, UdfRevision::V1_50, UdfRevision::V2_00,
+                UdfRevision::V2_01, UdfRevision::V2_50, UdfRevision::V2_60};
+    }
 
     /// FileCount / DirectoryCount (the root is not counted, as IMAPI).
     [[nodiscard]] std::size_t file_count() const;
@@ -259,6 +291,8 @@ public:
     /// VolumeNameISO9660 / VolumeNameJoliet: the label as each namespace records it.
     [[nodiscard]] std::string volume_name_iso9660() const;
     [[nodiscard]] std::string volume_name_joliet() const;
+    /// VolumeNameUDF: the label as the UDF primary volume descriptor records it.
+    [[nodiscard]] std::string volume_name_udf() const;
 
     /// ChangePoint: the number of modifications so far.
     [[nodiscard]] u64 change_point() const;

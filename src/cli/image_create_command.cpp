@@ -24,6 +24,8 @@ struct CreateOptions {
     std::optional<i64> date;
     bool strict = false;
     bool joliet_long = false;
+    std::string udf_revision;
+    bool udf_redundant_metadata = false;
     bool follow_symlinks = false;
     std::string import;
     std::optional<u64> import_session;
@@ -64,6 +66,17 @@ int run(const CreateOptions& o, const GlobalOptions& g) {
             opts.file_systems = parse_fs_option(o.fs);
         }
         if (o.iso_level) opts.iso_level = o.iso_level;
+        if (!o.udf_revision.empty()) {
+            const auto r = parse_udf_revision(o.udf_revision);
+            if (!r)
+                throw Error(ErrorCode::InvalidParam,
+                            fmt::format("--udf-revision: '{}' is not a UDF revision discwright "
+                                        "writes (1.02, 1.50, 2.00, 2.01, 2.50, 2.60)",
+                                        o.udf_revision))
+                    .with_option("--udf-revision");
+            opts.udf_revision = *r;
+        }
+        if (o.udf_redundant_metadata) opts.udf_metadata_copies = UdfMetadataCopies::Two;
         opts.volume_name = o.volume_name;
         if (o.date) opts.volume_date = *o.date;
         opts.compliance = o.strict ? Compliance::Strict : Compliance::Relaxed;
@@ -93,6 +106,8 @@ int run(const CreateOptions& o, const GlobalOptions& g) {
             ImageOptions after = image.options();
             if (!o.fs.empty()) after.file_systems = opts.file_systems;
             if (o.iso_level) after.iso_level = o.iso_level;
+            after.udf_revision = opts.udf_revision;
+            after.udf_metadata_copies = opts.udf_metadata_copies;
             after.volume_name = opts.volume_name;
             // A standalone image copies the imported data; an appended session refers to it.
             if (!o.append) after.session_start_block = 0;
@@ -159,11 +174,12 @@ int run(const CreateOptions& o, const GlobalOptions& g) {
 void add_image_create_command(CLI::App& image, const GlobalOptions& global, int& status) {
     auto o = std::make_shared<CreateOptions>();
     CLI::App* cmd = image.add_subcommand(
-        "create", "Stage folders and files into an ISO 9660 / Joliet / Rock Ridge image file");
+        "create",
+        "Stage folders and files into an ISO 9660 / Joliet / Rock Ridge / UDF image file");
     cmd->add_option("-o,--output", o->output, "Image file to write")->required();
     cmd->add_option("--fs", o->fs,
-                    "File systems: iso9660,joliet,rockridge,iso9660:1999 (default: "
-                    "iso9660,joliet,rockridge)");
+                    "File systems: iso9660,joliet,rockridge,iso9660:1999,udf (default: "
+                    "iso9660,joliet,rockridge; udf alone makes a pure UDF image)");
     cmd->add_option("--media", o->media,
                     "Media the image is for: sets file systems and the capacity limit "
                     "(cd-r, dvd+r, bd-r, ...)");
@@ -179,6 +195,11 @@ void add_image_create_command(CLI::App& image, const GlobalOptions& global, int&
     cmd->add_flag("--strict", o->strict,
                   "Fail instead of mapping any name, depth or path a file system cannot keep");
     cmd->add_flag("--joliet-long", o->joliet_long, "Allow Joliet names of 103 units instead of 64");
+    cmd->add_option("--udf-revision", o->udf_revision,
+                    "UDF revision with --fs ...,udf: 1.02 (default), 1.50, 2.00, 2.01, 2.50, 2.60");
+    cmd->add_flag("--udf-redundant-metadata", o->udf_redundant_metadata,
+                  "UDF 2.50/2.60: give the metadata mirror file its own copy of every file "
+                  "entry and folder");
     cmd->add_flag("--follow-symlinks", o->follow_symlinks,
                   "Store what symlinks point to instead of the links");
     cmd->add_option("--import", o->import,

@@ -116,7 +116,7 @@ FsType parse_fs_option(const std::string& list) {
     if (!set)
         throw Error(ErrorCode::InvalidParam,
                     fmt::format("--fs: '{}' is not a list of iso9660, joliet, rockridge, "
-                                "iso9660:1999",
+                                "iso9660:1999, udf",
                                 list))
             .with_option("--fs");
     return *set;

@@ -1,5 +1,6 @@
 #include "discwright/file_system_image.h"
 
+#include <algorithm>
 #include <chrono>
 #include <utility>
 
@@ -7,6 +8,7 @@
 #include "fs/iso9660/dates.h"
 #include "fs/item_tree.h"
 #include "fs/layout/image_plan.h"
+#include "fs/udf/udf_volume.h"
 
 namespace discwright {
 
@@ -27,12 +29,22 @@ void validate(const ImageOptions& o) {
         throw Error(ErrorCode::InvalidParam,
                     fmt::format("unknown file system bits {:#x}", u32(o.file_systems)))
             .with_option("file_systems");
-    if (has(o.file_systems, FsType::Udf))
+    const auto revisions = FileSystemImage::udf_revisions_supported();
+    if (std::find(revisions.begin(), revisions.end(), o.udf_revision) == revisions.end())
         throw Error(ErrorCode::InvalidParam,
-                    "file system 'udf' is not written by this version of discwright")
+                    fmt::format("UDF revision {:#x} is not one discwright writes: use 1.02, "
+                                "1.50, 2.00, 2.01, 2.50 or 2.60",
+                                static_cast<unsigned>(o.udf_revision)))
+            .with_option("udf_revision");
+    if (has(o.file_systems, FsType::Udf) && o.session_start_block != 0)
+        throw Error(ErrorCode::FileSystemFeatureNotSupported,
+                    fmt::format("UDF is written only in an image that starts at block 0; this "
+                                "session starts at {} (append ISO 9660 and Joliet sessions, or "
+                                "make a new disc)",
+                                o.session_start_block))
             .with_option("file_systems");
-    if (!has(o.file_systems,
-             FsType::Iso9660 | FsType::Joliet | FsType::RockRidge | FsType::Iso9660_1999))
+    if (!has(o.file_systems, FsType::Iso9660 | FsType::Joliet | FsType::RockRidge |
+                                 FsType::Iso9660_1999 | FsType::Udf))
         throw Error(ErrorCode::NoOutput, "no file system to create was chosen")
             .with_option("file_systems");
     if (o.volume_name.size() > 32)
@@ -51,7 +63,8 @@ void validate(const ImageOptions& o) {
 } // namespace
 
 FsType FileSystemImage::file_systems_supported() {
-    return FsType::Iso9660 | FsType::Joliet | FsType::RockRidge | FsType::Iso9660_1999;
+    return FsType::Iso9660 | FsType::Joliet | FsType::RockRidge | FsType::Iso9660_1999 |
+           FsType::Udf;
 }
 
 FileSystemImage::FileSystemImage(ImageOptions options, Clock clock)
@@ -170,6 +183,12 @@ std::string FileSystemImage::volume_name_iso9660() const {
                                          : m_options.volume_name);
 }
 
+std::string FileSystemImage::volume_name_udf() const {
+    return fs::utf16_to_utf8(fs::udf::UdfVolume::volume_identifier(
+        m_options.volume_name.empty() ? fs::default_volume_name(m_clock.now())
+                                      : m_options.volume_name));
+}
+
 std::string FileSystemImage::volume_name_joliet() const {
     return fs::utf16_to_utf8(fs::joliet_volume_identifier(
         m_options.volume_name.empty() ? fs::default_volume_name(m_clock.now())
@@ -201,9 +220,15 @@ void FileSystemImage::check_size_limit(u64 point, std::string_view path) {
     const u64 limit = m_options.max_media_blocks;
     if (!limit) return;
     const fs::ItemTree& t = *m_tree;
-    const u64 estimate =
-        t.data_blocks_estimate() + fixed_metadata_blocks +
-        (t.file_count() + t.directory_count()) * metadata_bytes_per_item / block_size;
+    u64 estimate = t.data_blocks_estimate() + fixed_metadata_blocks +
+                   (t.file_count() + t.directory_count()) * metadata_bytes_per_item / block_size;
+    if (has(m_options.file_systems, FsType::Udf)) {
+        // Anchor at 256 and the descriptors before it; a File Entry block per item beside
+        // ISO 9660 (alone, UDF keeps small files inside theirs: no more than their data).
+        estimate += fs::udf::anchor_sector + 2;
+        if (has(m_options.file_systems, ~FsType::Udf))
+            estimate += t.file_count() + t.directory_count();
+    }
     if (estimate <= limit) return;
     tree_for_write().rollback_to(point);
     throw Error(ErrorCode::ImageSizeLimit,

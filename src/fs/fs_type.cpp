@@ -1,5 +1,7 @@
 #include "discwright/file_system_image.h"
 
+#include <fmt/format.h>
+
 namespace discwright {
 
 namespace {
@@ -47,6 +49,22 @@ std::optional<FsType> parse_fs_types(std::string_view list) {
         if (!found) return std::nullopt;
     }
     return set;
+}
+
+std::string to_string(UdfRevision r) {
+    const auto v = static_cast<unsigned>(r);
+    return fmt::format("{:x}.{:02x}", v >> 8, v & 0xff);
+}
+
+std::optional<UdfRevision> parse_udf_revision(std::string_view text) {
+    std::string digits;
+    if (text.starts_with("0x") || text.starts_with("0X")) text.remove_prefix(2);
+    for (char c : text)
+        if (c != '.') digits += c;
+    if (text.find('.') != std::string_view::npos && digits.size() == 2) digits.insert(1, "0");
+    for (auto r : FileSystemImage::udf_revisions_supported())
+        if (digits == fmt::format("{:x}", static_cast<unsigned>(r))) return r;
+    return std::nullopt;
 }
 
 } // namespace discwright

@@ -37,6 +37,8 @@ Namespace namespace_of(FsType ns) {
         return Namespace::Iso9660_1999;
     case FsType::RockRidge:
         return Namespace::RockRidge;
+    case FsType::Udf:
+        return Namespace::Udf;
     default:
         throw Error(ErrorCode::InvalidParam,
                     fmt::format("'{}' is not one file system", to_string(ns)))
@@ -68,8 +70,16 @@ std::string FsiItem::file_system_name(FsType fs_type) const {
     o.compliance = Compliance::Relaxed;
     if (ns == Namespace::Joliet) o.file_systems = o.file_systems | FsType::Joliet;
     if (ns == Namespace::Iso9660_1999) o.file_systems = o.file_systems | FsType::Iso9660_1999;
+    if (ns == Namespace::Iso9660) o.file_systems = o.file_systems | FsType::Iso9660;
+    if (ns == Namespace::Udf) {
+        o.file_systems = o.file_systems | FsType::Udf;
+        o.session_start_block = 0;
+    }
     auto plan = fs::ImagePlan::build({m_image->tree_snapshot(), o, 0, nullptr});
-    for (const auto& [id, display] : plan->tree_writer(ns)->child_names(tree.at(m_id).parent))
+    const auto names = ns == Namespace::Udf
+                           ? plan->udf()->tree().child_names(tree.at(m_id).parent)
+                           : plan->tree_writer(ns)->child_names(tree.at(m_id).parent);
+    for (const auto& [id, display] : names)
         if (id == m_id) return display;
     return name();
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Dump every entry of one namespace of an ISO image as JSON, read by pycdlib.
 
-Usage: pycdlib_dump.py IMAGE rr|joliet|iso9660
+Usage: pycdlib_dump.py IMAGE rr|joliet|iso9660|udf
 
 Prints one JSON object: {"namespace": ..., "entries": [...]}. Each entry has
 "path" (relative, no leading slash, names decoded as UTF-8 or UTF-16BE), "type"
@@ -10,7 +10,10 @@ Prints one JSON object: {"namespace": ..., "entries": [...]}. Each entry has
 "mtime" (seconds since 1970, UTC). In the rr namespace also "mode" (permission
 bits incl. setuid/setgid/sticky), "uid", "gid", "nlink", "ino" (when the PX
 record has a serial number), "atime" (when recorded), "target" (symlinks) and
-"rdev" (devices). In the iso9660 namespace names keep their ";1" version.
+"rdev" (devices). In the iso9660 namespace names keep their ";1" version. In the
+udf namespace "type" is file, directory or symlink (from the ICB file type),
+"nlink" the File Entry's link count, and a symlink's "target" is decoded here
+from the ECMA-167 4/14.16 path components pycdlib reads out of its data.
 
 Judged tests run this with Debian's /usr/bin/python3 (python3-pycdlib). Any
 pycdlib exception is fatal: the image is reported unreadable with exit status 3.
@@ -152,14 +155,70 @@ def walk(iso, namespace):
     return out
 
 
+def udf_target(data):
+    """ECMA-167 4/14.16.1 path components to a POSIX path."""
+    parts, pos, absolute = [], 0, False
+    while pos + 4 <= len(data):
+        kind, length = data[pos], data[pos + 1]
+        ident = data[pos + 4:pos + 4 + length]
+        pos += 4 + length
+        if kind == 2:
+            absolute = True
+        elif kind == 3:
+            parts.append("..")
+        elif kind == 4:
+            parts.append(".")
+        elif kind == 5:
+            parts.append(ident[1:].decode("latin-1" if ident[:1] == b"\x08" else "utf-16_be"))
+    return ("/" if absolute else "") + "/".join(parts)
+
+
+def udf_symlink_data(iso, entry):
+    """The data of a symlink's File Entry, through the allocation descriptors pycdlib parsed
+    (pycdlib hands out the data of regular files only)."""
+    data = b""
+    start = iso.udf_main_descs.partitions[0].part_start_location
+    for ad in entry.alloc_descs:
+        if isinstance(ad, pycdlib.udf.UDFInlineAD):
+            iso._cdfp.seek(ad.log_block_num * 2048 + ad.offset)
+        else:
+            iso._cdfp.seek((start + ad.log_block_num) * 2048)
+        data += iso._cdfp.read(ad.extent_length)
+    return data[:entry.info_len]
+
+
+def udf_walk(iso):
+    out = []
+    pending = ["/"]
+    while pending:
+        folder = pending.pop()
+        for child in iso.list_children(udf_path=folder):
+            if child is None or child.file_ident is None or child.file_ident.isparent:
+                continue
+            name = child.file_ident.fi.decode(child.file_ident.encoding)
+            path = folder.rstrip("/") + "/" + name
+            entry = {"path": path.lstrip("/"), "nlink": child.file_link_count}
+            if child.is_dir():
+                entry["type"] = "directory"
+                pending.append(path)
+            elif child.is_symlink():
+                entry["type"] = "symlink"
+                entry["target"] = udf_target(udf_symlink_data(iso, child))
+            else:
+                entry["type"] = "file"
+                entry["size"], entry["sha256"] = hash_file(iso, {"udf_path": path})
+            out.append(entry)
+    return out
+
+
 def main():
-    if len(sys.argv) != 3 or sys.argv[2] not in ("rr", "joliet", "iso9660"):
-        sys.stderr.write("usage: pycdlib_dump.py IMAGE rr|joliet|iso9660\n")
+    if len(sys.argv) != 3 or sys.argv[2] not in ("rr", "joliet", "iso9660", "udf"):
+        sys.stderr.write("usage: pycdlib_dump.py IMAGE rr|joliet|iso9660|udf\n")
         return 1
     iso = pycdlib.PyCdlib()
     try:
         iso.open(sys.argv[1])
-        entries = walk(iso, sys.argv[2])
+        entries = udf_walk(iso) if sys.argv[2] == "udf" else walk(iso, sys.argv[2])
         iso.close()
     except pycdlib.pycdlibexception.PyCdlibException as e:
         sys.stderr.write("pycdlib: %s: %s\n" % (type(e).__name__, e))

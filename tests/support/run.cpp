@@ -224,6 +224,7 @@ RunResult extract_with(Reader reader, const fs::path& image, const fs::path& dir
 PycdlibView pycdlib_view(const fs::path& image, Namespace ns) {
     const char* name = ns == Namespace::RockRidge ? "rr"
                        : ns == Namespace::Joliet  ? "joliet"
+                       : ns == Namespace::Udf     ? "udf"
                                                   : "iso9660";
     RunOptions options;
     options.extra_env = kUtf8Env;

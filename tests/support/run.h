@@ -66,7 +66,7 @@ testing::AssertionResult readers_extract_as(const std::filesystem::path& image,
                                             std::initializer_list<Reader> readers);
 
 /// The namespaces pycdlib_dump.py can walk.
-enum class Namespace { RockRidge, Joliet, Iso9660 };
+enum class Namespace { RockRidge, Joliet, Iso9660, Udf };
 
 struct PycdlibView {
     RunResult run;
@@ -82,7 +82,8 @@ struct PycdlibView {
 /// Opens `image` with pycdlib (Debian's /usr/bin/python3) and lists one namespace: every file's
 /// size and SHA-256 read through pycdlib, and in the rr namespace mode, owner, mtime, nlink and
 /// symlink targets. Paths are relative; ISO 9660 names keep their ";1" version, Joliet names
-/// lose it (as every reader shows them).
+/// lose it (as every reader shows them). In the udf namespace: type, size, SHA-256, symlink
+/// targets and link counts (pycdlib reads UDF without a metadata partition: before 2.50).
 PycdlibView pycdlib_view(const std::filesystem::path& image, Namespace ns);
 
 } // namespace discwright::test

@@ -13,15 +13,11 @@ namespace {
 constexpr UnixTime min_recordable = -2208988800; // 1900-01-01T00:00:00Z
 constexpr UnixTime max_recordable = 5869583999;  // 2155-12-31T23:59:59Z
 
-struct Civil {
-    i64 year;
-    int month, day, hour, minute, second;
-};
+Civil utc(UnixTime t) { return civil_utc(std::clamp(t, min_recordable, max_recordable)); }
 
-/// UTC calendar fields of a time, by arithmetic: gmtime_r() takes the time zone lock and
-/// converts through the zone machinery, and an image records four dates per file.
-Civil utc(UnixTime t) {
-    t = std::clamp(t, min_recordable, max_recordable);
+} // namespace
+
+Civil civil_utc(UnixTime t) {
     const i64 days = (t >= 0 ? t : t - 86399) / 86400;
     const i64 secs = t - days * 86400;
     // Shift the epoch to 0000-03-01, so that the leap day ends a 400-year era's year.
@@ -43,8 +39,6 @@ Civil utc(UnixTime t) {
             static_cast<int>(secs / 60 % 60),
             static_cast<int>(secs % 60)};
 }
-
-} // namespace
 
 RecordingDateTime recording_date(UnixTime t) {
     const Civil c = utc(t);

@@ -9,6 +9,15 @@
 
 namespace discwright::fs::iso9660 {
 
+/// UTC calendar fields of a time.
+struct Civil {
+    i64 year;
+    int month, day, hour, minute, second;
+};
+/// By arithmetic: gmtime_r() takes the time zone lock and converts through the zone machinery,
+/// and an image records several dates per file.
+Civil civil_utc(UnixTime t);
+
 /// ECMA-119 9.1.5. Times before 1900 or after 2155 (the 8-bit year field) are clamped to the range.
 RecordingDateTime recording_date(UnixTime t);
 /// ECMA-119 8.4.26.1.

@@ -24,7 +24,8 @@ std::optional<u32> reusable_blocks(const std::vector<ImageExtent>& extents, u64 
 
 } // namespace
 
-void FilePlacement::place(const ItemTree& tree, LayoutBuilder& layout, u64 session_start) {
+void FilePlacement::place(const ItemTree& tree, LayoutBuilder& layout, u64 session_start,
+                          u64 embedded_bytes) {
     for (std::size_t i = m_lba.size(); i < tree.item_slots(); ++i)
         m_lba.push_back(0);
     // Iterative depth-first walk; each folder's children sorted by their names as given.
@@ -48,7 +49,7 @@ void FilePlacement::place(const ItemTree& tree, LayoutBuilder& layout, u64 sessi
                     continue;
                 }
             }
-            if (r.size == 0) continue;
+            if (r.size <= embedded_bytes) continue;
             if (const auto* old = tree.imported_extents(c)) {
                 if (auto lba = reusable_blocks(*old, session_start)) {
                     m_lba[c] = *lba;

@@ -16,7 +16,10 @@ public:
     /// Places every file with data, in order, into `layout`. A file imported from an earlier
     /// session keeps its old blocks when they lie before `session_start` and are contiguous
     /// (the new session refers to them); otherwise its bytes are copied into this session.
-    void place(const ItemTree& tree, LayoutBuilder& layout, u64 session_start);
+    /// Files of 1 to `embedded_bytes` bytes are not placed: UDF records them inside their File
+    /// Entry (only when UDF is the image's one namespace).
+    void place(const ItemTree& tree, LayoutBuilder& layout, u64 session_start,
+               u64 embedded_bytes = 0);
 
     /// The first block of an item's data (0 for an item without data).
     [[nodiscard]] u32 lba(ItemId id) const { return id < m_lba.size() ? m_lba[id] : 0; }

@@ -118,10 +118,6 @@ std::shared_ptr<ImagePlan> ImagePlan::build(const PlanRequest& req) {
     const ItemTree& tree = *p.m_tree;
     const int level = o.iso_level;
 
-    if (has(o.file_systems, FsType::Udf))
-        throw Error(ErrorCode::InvalidParam,
-                    "file system 'udf' is not written by this version of discwright")
-            .with_option("file_systems");
     p.m_volume_id = o.volume_name.empty() ? default_volume_name(req.now) : o.volume_name;
 
     PlanReport report(req.events, o.compliance);
@@ -142,16 +138,35 @@ std::shared_ptr<ImagePlan> ImagePlan::build(const PlanRequest& req) {
                           ErrorCode::InvalidVolumeName);
     }
 
-    // ECMA-119 requires the primary volume descriptor and its tree in every image; Rock Ridge
-    // lives on that tree. Joliet and 9660:1999 are extra trees over the same file data.
+    // ECMA-119 requires the primary volume descriptor and its tree in every ECMA-119 image;
+    // Rock Ridge lives on that tree. Joliet and 9660:1999 are extra trees over the same file
+    // data. UDF alone makes an image without any (what IMAPI writes for FsiFileSystemUDF).
+    const bool ecma119 =
+        level == 4 || has(o.file_systems, FsType::Iso9660 | FsType::Joliet | FsType::RockRidge |
+                                              FsType::Iso9660_1999);
+    if (has(o.file_systems, FsType::Udf)) {
+        udf::VolumeConfig u;
+        u.revision = static_cast<udf::Revision>(o.udf_revision);
+        u.redundant_metadata = o.udf_metadata_copies == UdfMetadataCopies::Two;
+        u.embed_file_data = !ecma119;
+        u.volume_name = p.m_volume_id;
+        u.recorded = o.volume_date.value_or(req.now);
+        p.m_udf = std::make_unique<udf::UdfVolume>(std::move(u));
+        if (utf8_to_utf16(p.m_volume_id) != udf::UdfVolume::volume_identifier(p.m_volume_id))
+            report.mapped(Namespace::Udf, "volume name", p.m_volume_id,
+                          utf16_to_utf8(udf::UdfVolume::volume_identifier(p.m_volume_id)),
+                          "truncated to the namespace's length limit",
+                          ErrorCode::InvalidVolumeName);
+    }
     iso9660::TreeConfig iso{Namespace::Iso9660};
     iso.rock_ridge = has(o.file_systems, FsType::RockRidge);
     iso.relocate_deep = true;
     iso.multi_extent = level >= 3;
     iso.max_file_units = level == 1 ? 14 : 33;
     iso.requested = has(o.file_systems, FsType::Iso9660);
-    p.m_iso = std::make_unique<iso9660::DirectoryTreeWriter>(
-        iso, std::make_unique<Iso9660NameRules>(std::min(level, 3)));
+    if (ecma119)
+        p.m_iso = std::make_unique<iso9660::DirectoryTreeWriter>(
+            iso, std::make_unique<Iso9660NameRules>(std::min(level, 3)));
     if (has(o.file_systems, FsType::Joliet)) {
         iso9660::TreeConfig j{Namespace::Joliet};
         j.utf16 = true;
@@ -172,12 +187,13 @@ std::shared_ptr<ImagePlan> ImagePlan::build(const PlanRequest& req) {
     PlanReport other_report = PlanReport::held(o.compliance);
     std::exception_ptr other_failure;
     std::thread other;
-    if (p.m_joliet || p.m_iso1999)
+    if (p.m_joliet || p.m_iso1999 || (p.m_udf && p.m_iso))
         other = std::thread([&] {
             try {
                 iso9660::PlanEnv env{tree, req.now, other_report};
                 for (auto* w : {p.m_joliet.get(), p.m_iso1999.get()})
                     if (w) w->plan(env);
+                if (p.m_udf && p.m_iso) p.m_udf->plan(env);
             } catch (...) {
                 other_failure = std::current_exception();
             }
@@ -185,7 +201,10 @@ std::shared_ptr<ImagePlan> ImagePlan::build(const PlanRequest& req) {
     std::exception_ptr iso_failure;
     try {
         iso9660::PlanEnv env{tree, req.now, report};
-        p.m_iso->plan(env);
+        if (p.m_iso)
+            p.m_iso->plan(env);
+        else
+            p.m_udf->plan(env);
     } catch (...) {
         iso_failure = std::current_exception();
     }
@@ -196,12 +215,21 @@ std::shared_ptr<ImagePlan> ImagePlan::build(const PlanRequest& req) {
     report.throw_if_problems();
 
     LayoutBuilder layout(o.session_start_block);
-    layout.reserve_zero(16); // ECMA-119 6.2.1: system area
-    const u32 descriptors = 2 + (p.m_joliet ? 1 : 0) + (p.m_iso1999 ? 1 : 0);
-    layout.reserve_metadata(p, 0, descriptors);
+    layout.reserve_zero(16); // ECMA-119 6.2.1, ECMA-167 2/8.3.1: system area
+    if (p.m_iso) {
+        const u32 descriptors = 2 + (p.m_joliet ? 1 : 0) + (p.m_iso1999 ? 1 : 0);
+        layout.reserve_metadata(p, 0, descriptors);
+    }
+    if (p.m_udf) {
+        p.m_udf->reserve_head(layout);
+        p.m_udf->reserve_partition_start(layout);
+    }
     for (auto* w : {p.m_iso.get(), p.m_joliet.get(), p.m_iso1999.get()})
         if (w) w->reserve(layout);
-    p.m_placement.place(tree, layout, o.session_start_block);
+    if (p.m_udf) p.m_udf->reserve_file_set(layout);
+    p.m_placement.place(tree, layout, o.session_start_block,
+                        p.m_udf ? p.m_udf->embedded_bytes() : 0);
+    if (p.m_udf) p.m_udf->reserve_tail(layout, &p.m_placement);
     for (auto* w : {p.m_iso.get(), p.m_joliet.get(), p.m_iso1999.get()})
         if (w) w->set_placement(&p.m_placement);
     p.m_end = layout.next_block();

@@ -10,6 +10,11 @@
 //   depth first (the relocation folder's subtree first), each followed by its Rock Ridge
 //   continuation extent (directory_tree_writer.cpp, reserve())
 //   then file data, depth-first by folder (file_placement.h)
+//
+// With UDF (fs/udf/udf_volume.h has its map): the recognition sequence follows the ECMA-119
+// terminator (or starts at 16 when UDF is alone), its descriptors fill 32..65, the anchor is at
+// 256 and the UDF partition starts at 257; the ECMA-119 trees, the UDF file set and file
+// data follow inside the partition, and a last anchor ends the image.
 
 #include <memory>
 #include <string>
@@ -21,6 +26,7 @@
 #include "fs/item_tree.h"
 #include "fs/layout/file_placement.h"
 #include "fs/layout/layout_builder.h"
+#include "fs/udf/udf_volume.h"
 
 namespace discwright::fs {
 
@@ -50,6 +56,8 @@ public:
     [[nodiscard]] const std::string& volume_id() const { return m_volume_id; }
     /// The writer of one ECMA-119 namespace, or null when the image has none.
     [[nodiscard]] const iso9660::DirectoryTreeWriter* tree_writer(Namespace ns) const;
+    /// The UDF volume, or null when the image has none.
+    [[nodiscard]] const udf::UdfVolume* udf() const { return m_udf.get(); }
 
     /// Volume descriptors (extent 0: blocks 16 .. terminator).
     void render(u32 extent, std::span<std::byte> out) const override;
@@ -62,6 +70,7 @@ private:
     u64 m_start = 0, m_end = 0;
     std::string m_volume_id;
     std::unique_ptr<iso9660::DirectoryTreeWriter> m_iso, m_joliet, m_iso1999;
+    std::unique_ptr<udf::UdfVolume> m_udf;
     FilePlacement m_placement;
     std::vector<Segment> m_segments;
     std::vector<const ExtentRenderer*> m_renderers;

@@ -337,6 +337,76 @@ MappedName Iso9660v2NameRules::map(std::string_view source, EntryKind kind, unsi
     return m;
 }
 
+MappedName UdfNameRules::map(std::string_view source, EntryKind kind, unsigned max_units,
+                             unsigned variant) const {
+    constexpr std::size_t max_bytes = 255; // UDF 2.3.4.5: L_FI is one byte
+    MappedName m;
+    const std::size_t limit = max_units ? std::min<std::size_t>(max_bytes, max_units) : max_bytes;
+    if (!variant && source.size() < limit && std::all_of(source.begin(), source.end(), [](char c) {
+            return c != 0 && c != '/' && static_cast<unsigned char>(c) < 0x80;
+        })) {
+        m.identifier.reserve(source.size() + 1);
+        m.identifier += '\x08';
+        m.identifier.append(source);
+        return m;
+    }
+    bool invalid = false;
+    std::u16string name = utf8_to_utf16(source, &invalid);
+    if (invalid) note(m.reason, reason_invalid_utf8);
+    for (auto& c : name)
+        if (c == 0 || c == u'/') {
+            note(m.reason, reason_illegal);
+            c = u'_';
+        }
+    std::u16string suffix;
+    if (variant) {
+        note(m.reason, reason_collision);
+        for (char c : fmt::format(" ({})", variant))
+            suffix += static_cast<char16_t>(c);
+    }
+    std::u16string ext;
+    if (kind == EntryKind::File) {
+        auto dot = name.rfind(u'.');
+        if (dot != std::u16string::npos && dot > 0 && name.size() - dot <= 16) {
+            ext = name.substr(dot);
+            name.resize(dot);
+        }
+    }
+    auto bytes = [](std::u16string_view a, std::u16string_view b, std::u16string_view c) {
+        const bool narrow = std::all_of(a.begin(), a.end(), [](char16_t u) { return u < 256; }) &&
+                            std::all_of(b.begin(), b.end(), [](char16_t u) { return u < 256; }) &&
+                            std::all_of(c.begin(), c.end(), [](char16_t u) { return u < 256; });
+        return 1 + (a.size() + b.size() + c.size()) * (narrow ? 1 : 2);
+    };
+    if (bytes(name, suffix, ext) > limit) {
+        note(m.reason, reason_truncated);
+        if (bytes({}, suffix, ext) + 2 > limit) ext.clear();
+        while (!name.empty() && bytes(name, suffix, ext) > limit)
+            cut_utf16(name, name.size() - 1);
+    }
+    const std::u16string full = name + suffix + ext;
+    // CS0 itself: compression ID 8 when every unit is below 256, else 16 (big-endian units).
+    const bool narrow = std::all_of(full.begin(), full.end(), [](char16_t u) { return u < 256; });
+    m.identifier += static_cast<char>(narrow ? 8 : 16);
+    for (char16_t c : full) {
+        if (!narrow) m.identifier += static_cast<char>(c >> 8);
+        m.identifier += static_cast<char>(c & 0xff);
+    }
+    return m;
+}
+
+std::string UdfNameRules::display(std::string_view id) const {
+    if (id.empty()) return {};
+    std::u16string s;
+    if (id[0] == 16) {
+        s = from_utf16be_bytes(id.substr(1));
+    } else {
+        for (char c : id.substr(1))
+            s += static_cast<char16_t>(static_cast<unsigned char>(c));
+    }
+    return utf16_to_utf8(s);
+}
+
 SortParts ecma119_parts(std::string_view s, bool utf16) {
     const std::size_t unit = utf16 ? 2 : 1;
     auto is = [&](std::size_t i, char c) {

@@ -94,6 +94,22 @@ public:
     }
 };
 
+/// UDF (UDF 2.1.1, 2.3.4.5): any Unicode but NUL and '/', recorded in OSTA CS0 (one byte per
+/// character when every one is below U+0100, else UTF-16), at most 255 bytes with the
+/// compression ID. Names are case-sensitive, as ECMA-167 4/8.6 compares them byte by byte.
+class UdfNameRules final : public NameRules {
+public:
+    MappedName map(std::string_view source, EntryKind kind, unsigned max_units,
+                   unsigned variant) const override;
+    void append_collision_key(std::string_view identifier, std::string& out) const override {
+        out.append(identifier); // one text has one CS0 encoding
+    }
+    unsigned units(std::string_view identifier) const override {
+        return static_cast<unsigned>(identifier.size());
+    }
+    std::string display(std::string_view identifier) const override;
+};
+
 /// UTF-8 <-> UTF-16 helpers. Invalid UTF-8 bytes decode to U+FFFD.
 std::u16string utf8_to_utf16(std::string_view s, bool* had_invalid = nullptr);
 std::string utf16_to_utf8(std::u16string_view s);
