@@ -77,6 +77,14 @@ std::optional<std::vector<std::byte>> block16(const Stream& data) {
     return b;
 }
 
+/// ECMA-167 2/9.1: a volume structure descriptor of the extended area (type 0).
+bool is_udf_recognition_block(std::span<const std::byte> b) {
+    if (b.size() < 7 || b[0] != std::byte{0} || b[6] != std::byte{1}) return false;
+    for (const char* id : {"BEA01", "NSR02", "NSR03", "TEA01"})
+        if (std::memcmp(b.data() + 1, id, 5) == 0) return true;
+    return false;
+}
+
 /// Blocks 16.. up to and including the volume descriptor set terminator (ECMA-119 8.3).
 u64 descriptor_blocks(const Stream& data) {
     std::vector<std::byte> b(block_size);
@@ -365,9 +373,14 @@ void DataDiscWriter::Run::finalize() {
         // The new session's volume descriptors replace those at LBA 16, last of all: until this
         // write lands, a reader mounting the disc sees the previous session unchanged. Writes
         // cover whole write units, so the units around 16 are read, patched and written back.
+        // An earlier session's UDF recognition sequence after them (BEA01, NSR0x, TEA01 before
+        // block 32) is cleared: UDF readers, which Windows and Linux prefer, would mount that
+        // session's UDF tree instead of the new one. Nothing else there is touched: it may be
+        // the earlier session's file data, which the new session refers to.
         const u64 unit = facts.rules->write_unit;
         const u64 first = 16 / unit * unit;
-        const u64 end = (16 + descriptor_count + unit - 1) / unit * unit;
+        const u64 cleared_end = std::max<u64>(16 + descriptor_count, 32);
+        const u64 end = (cleared_end + unit - 1) / unit * unit;
         std::vector<std::byte> blocks((end - first) * block_size);
         burn::read_sectors(w.m_recorder, first, blocks);
         const auto got = data.read_at(
@@ -377,6 +390,11 @@ void DataDiscWriter::Run::finalize() {
             throw Error(ErrorCode::DataStreamReadFailure,
                         fmt::format("{} ended inside its volume descriptors", data.description()))
                 .with_path(data.description());
+        for (u64 b = 16 + descriptor_count; b < cleared_end; ++b) {
+            const auto block = std::span(blocks).subspan((b - first) * block_size, block_size);
+            if (is_udf_recognition_block(block))
+                std::fill(block.begin(), block.end(), std::byte{0});
+        }
         runner.write(scsi::write10(
                          {.lba = static_cast<u32>(first), .blocks = static_cast<u16>(end - first)}),
                      blocks);

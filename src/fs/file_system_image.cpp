@@ -138,9 +138,28 @@ void FileSystemImage::choose_image_defaults_for_media_type(MediaType media) {
             .with_option("media");
     ImageOptions o = m_options;
     // ISO 9660 + Joliet + Rock Ridge at level 3 on every medium: read by Windows, macOS,
-    // Linux and every archive tool, and records files of any size. UDF joins for DVD and BD
-    // once it is written (docs/file-system-images.md).
+    // Linux and every archive tool, and records files of any size. DVDs add UDF 1.02 (the
+    // bridge DVD players and every UDF reader take; Windows reads files over 4 GiB from it),
+    // Blu-ray discs UDF 2.50, the revision BD players expect (docs/file-system-images.md).
     o.file_systems = FsType::Iso9660 | FsType::Joliet | FsType::RockRidge;
+    switch (media) {
+    case MediaType::CdRom:
+    case MediaType::CdR:
+    case MediaType::CdRw:
+        break;
+    case MediaType::BdRom:
+    case MediaType::BdR:
+    case MediaType::BdRe:
+    case MediaType::BdRDualLayer:
+    case MediaType::BdReDualLayer:
+        o.file_systems = o.file_systems | FsType::Udf;
+        o.udf_revision = UdfRevision::V2_50;
+        break;
+    default:
+        o.file_systems = o.file_systems | FsType::Udf;
+        o.udf_revision = UdfRevision::V1_02;
+        break;
+    }
     o.iso_level = 3;
     o.max_media_blocks = capacity->value;
     set_options(std::move(o));

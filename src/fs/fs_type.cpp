@@ -59,9 +59,13 @@ std::string to_string(UdfRevision r) {
 std::optional<UdfRevision> parse_udf_revision(std::string_view text) {
     std::string digits;
     if (text.starts_with("0x") || text.starts_with("0X")) text.remove_prefix(2);
-    for (char c : text)
-        if (c != '.') digits += c;
-    if (text.find('.') != std::string_view::npos && digits.size() == 2) digits.insert(1, "0");
+    if (const auto dot = text.find('.'); dot != std::string_view::npos) {
+        std::string minor(text.substr(dot + 1));
+        if (minor.size() == 1) minor += '0'; // "2.5" is 2.50
+        digits = std::string(text.substr(0, dot)) + minor;
+    } else {
+        digits = text;
+    }
     for (auto r : FileSystemImage::udf_revisions_supported())
         if (digits == fmt::format("{:x}", static_cast<unsigned>(r))) return r;
     return std::nullopt;

@@ -391,6 +391,51 @@ TEST(FileSystemImage, ChooseImageDefaultsForCdR) {
     EXPECT_EQ(img.options().iso_level, 3);
 }
 
+TEST(FileSystemImage, ChooseImageDefaultsAddUdfForDvdAndBluRay) {
+    FileSystemImage img({}, fixed_clock());
+    const FsType ecma119 = FsType::Iso9660 | FsType::Joliet | FsType::RockRidge;
+    img.choose_image_defaults_for_media_type(MediaType::DvdPlusR);
+    EXPECT_EQ(img.options().file_systems, ecma119 | FsType::Udf);
+    EXPECT_EQ(img.options().udf_revision, UdfRevision::V1_02);
+    img.choose_image_defaults_for_media_type(MediaType::BdRe);
+    EXPECT_EQ(img.options().file_systems, ecma119 | FsType::Udf);
+    EXPECT_EQ(img.options().udf_revision, UdfRevision::V2_50);
+    img.choose_image_defaults_for_media_type(MediaType::CdRw);
+    EXPECT_EQ(img.options().file_systems, ecma119);
+}
+
+TEST(FileSystemImage, UdfOptionsAreChecked) {
+    ImageOptions o;
+    o.udf_revision = static_cast<UdfRevision>(0x300);
+    auto e = expect_error(ErrorCode::InvalidParam, [&] { FileSystemImage img(o, fixed_clock()); });
+    EXPECT_EQ(e.context().option, "udf_revision");
+    o.udf_revision = UdfRevision::V2_01;
+    o.file_systems = FsType::Udf;
+    o.session_start_block = 1000;
+    e = expect_error(ErrorCode::FileSystemFeatureNotSupported,
+                     [&] { FileSystemImage img(o, fixed_clock()); });
+    EXPECT_EQ(e.context().option, "file_systems");
+    EXPECT_EQ(parse_udf_revision("2.5"), UdfRevision::V2_50);
+    EXPECT_EQ(parse_udf_revision("0x201"), UdfRevision::V2_01);
+    EXPECT_EQ(parse_udf_revision("1.02"), UdfRevision::V1_02);
+    EXPECT_EQ(parse_udf_revision("2.70"), std::nullopt);
+    EXPECT_EQ(to_string(UdfRevision::V2_60), "2.60");
+}
+
+TEST(FileSystemImage, UdfNamesAndVolumeName) {
+    ImageOptions o;
+    o.file_systems = FsType::Iso9660 | FsType::Udf;
+    o.volume_name = "A volume name of thirty-two byte"; // UDF's PVD keeps 30 of them
+    FileSystemImage img(o, fixed_clock());
+    img.root().add_directory("docs");
+    img.root().add_file("docs/read me.txt", MemoryStream::from_string("hello"));
+    EXPECT_EQ(img.volume_name_udf(), "A volume name of thirty-two by");
+    const FsiItem item = img.root().item("/docs/read me.txt");
+    EXPECT_EQ(item.file_system_name(FsType::Udf), "read me.txt");
+    EXPECT_EQ(item.file_system_path(FsType::Udf), "/docs/read me.txt");
+    EXPECT_EQ(item.file_system_name(FsType::Iso9660), "READ_ME.TXT;1");
+}
+
 TEST(FileSystemImage, ChooseImageDefaultsRejectsHdDvd) {
     FileSystemImage img({}, fixed_clock());
     auto e = expect_error(ErrorCode::InvalidParam,

@@ -118,6 +118,31 @@ TEST_F(BurnCli, AppendingNeedsMultisessionAndKeepsTheOldFiles) {
                                       xorriso_view(drive), test::kContentFields));
 }
 
+TEST_F(BurnCli, AnAppendToARewritableDiscRetiresTheFirstSessionsUdf) {
+    // A UDF bridge first, then an ISO 9660 session: UDF readers must not keep mounting the
+    // first session's UDF tree, so the append clears its recognition sequence.
+    const auto drive = make_drive("dvd+rw", "dvdrw");
+    const RunResult first = cli({"burn", "virtual:" + drive, "--fs", "iso9660,joliet,rockridge,udf",
+                                 m_first.path().string()});
+    ASSERT_EQ(first.exit_status, 0) << first.describe();
+    const RunResult udf_before = test::run({"udfinfo", drive});
+    ASSERT_EQ(udf_before.exit_status, 0) << udf_before.describe();
+
+    const RunResult appended =
+        cli({"burn", "virtual:" + drive, "--multisession", m_second.path().string()});
+    ASSERT_EQ(appended.exit_status, 0) << appended.describe();
+    const RunResult udf_after = test::run({"udfinfo", drive});
+    EXPECT_NE(udf_after.exit_status, 0) << udf_after.describe();
+    EXPECT_NE(udf_after.err.find("Volume Recognition Sequence not found"), std::string::npos)
+        << udf_after.describe();
+    // Both sessions' files, through the descriptors now at LBA 16.
+    Manifest want = Manifest::of_tree(m_first.path());
+    const Manifest second = Manifest::of_tree(m_second.path());
+    for (const auto& [path, entry] : second.entries())
+        want.add(path, entry);
+    EXPECT_TRUE(test::manifests_match("xorriso", want, xorriso_view(drive), test::kContentFields));
+}
+
 TEST_F(BurnCli, ImageCommandsReadTheDiscInADrive) {
     const auto drive = make_drive("cd-rw", "cdrw");
     ASSERT_EQ(cli({"burn", "virtual:" + drive, m_first.path().string()}).exit_status, 0);
