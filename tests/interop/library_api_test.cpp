@@ -77,6 +77,36 @@ TEST(LibraryApiImage, HiddenStreamsTimesModesAndOwnersReachTheReaders) {
               got.at("docs/big.bin").sha256); // two readers agree on the stream's bytes
 }
 
+TEST(LibraryApiImage, UdfRecordsHiddenItemsModesOwnersAndTimes) {
+    TempDir dir;
+    ImageOptions options;
+    options.max_media_blocks = 0;
+    options.file_systems = FsType::Iso9660 | FsType::Joliet | FsType::Udf;
+    options.udf_revision = UdfRevision::V1_50;
+    FileSystemImage image(options, Clock::fixed(pinned));
+    auto root = image.root();
+    auto visible = root.add_file("visible.txt", MemoryStream::from_string("seen by all\n"));
+    auto secret = root.add_file("secret.txt", MemoryStream::from_string("hidden\n"));
+    secret.set_hidden(true); // ECMA-167 4/14.4.3: the FID's existence bit
+    visible.set_mode(0640);
+    visible.set_owner(1234, 4321);
+    visible.set_last_modified_time(1'500'000'000);
+    EXPECT_EQ(visible.file_system_name(FsType::Udf), "visible.txt");
+    const std::string out = (dir / "udf.iso").string();
+    image.create_result_image().write_to_file(out);
+
+    PycdlibView udf = pycdlib_view(out, Namespace::Udf);
+    ASSERT_TRUE(udf.ok()) << udf.run.describe() << udf.error;
+    EXPECT_EQ(udf.hidden, std::set<std::string>{"secret.txt"});
+    EXPECT_EQ(udf.manifest.at("secret.txt").sha256, sha256_hex("hidden\n"));
+    const auto& v = udf.manifest.at("visible.txt");
+    EXPECT_EQ(v.uid, 1234u);
+    EXPECT_EQ(v.gid, 4321u);
+    EXPECT_EQ(v.mtime, 1'500'000'000);
+    // 0640: owner read+write (bits 12, 11), group read (bit 7).
+    EXPECT_EQ(udf.udf_permissions.at("visible.txt"), 0x1880u);
+}
+
 TEST(LibraryApiImage, SessionStartBlockImageReadsAtItsOffset) {
     // An image laid out for LBA 1000 holds absolute addresses: placed after 1000 blocks of
     // anything, it is a whole readable volume for xorriso.

@@ -12,8 +12,10 @@ bits incl. setuid/setgid/sticky), "uid", "gid", "nlink", "ino" (when the PX
 record has a serial number), "atime" (when recorded), "target" (symlinks) and
 "rdev" (devices). In the iso9660 namespace names keep their ";1" version. In the
 udf namespace "type" is file, directory or symlink (from the ICB file type),
-"nlink" the File Entry's link count, and a symlink's "target" is decoded here
-from the ECMA-167 4/14.16 path components pycdlib reads out of its data.
+"nlink" the File Entry's link count, "hidden" the FID's existence bit, "uid",
+"gid", "udf_permissions" (ECMA-167 4/14.9.5) and "mtime" from the File Entry,
+and a symlink's "target" is decoded here from the ECMA-167 4/14.16 path
+components pycdlib reads out of its data.
 
 Judged tests run this with Debian's /usr/bin/python3 (python3-pycdlib). Any
 pycdlib exception is fatal: the image is reported unreadable with exit status 3.
@@ -173,6 +175,13 @@ def udf_target(data):
     return ("/" if absolute else "") + "/".join(parts)
 
 
+def udf_epoch(ts):
+    """ECMA-167 1/7.3 timestamp to seconds (pycdlib gives the signed minutes from UTC)."""
+    offset = 0 if ts.tz == -2047 else ts.tz
+    return calendar.timegm((ts.year, ts.month, ts.day, ts.hour, ts.minute, ts.second,
+                            0, 0, 0)) - offset * 60
+
+
 def udf_symlink_data(iso, entry):
     """The data of a symlink's File Entry, through the allocation descriptors pycdlib parsed
     (pycdlib hands out the data of regular files only)."""
@@ -197,7 +206,10 @@ def udf_walk(iso):
                 continue
             name = child.file_ident.fi.decode(child.file_ident.encoding)
             path = folder.rstrip("/") + "/" + name
-            entry = {"path": path.lstrip("/"), "nlink": child.file_link_count}
+            entry = {"path": path.lstrip("/"), "nlink": child.file_link_count,
+                     "hidden": bool(child.file_ident.file_characteristics & 1),
+                     "uid": child.uid, "gid": child.gid, "udf_permissions": child.perms,
+                     "mtime": udf_epoch(child.mod_time)}
             if child.is_dir():
                 entry["type"] = "directory"
                 pending.append(path)

@@ -310,5 +310,25 @@ TEST(UdfImage, BadUdfOptionsNameTheOptionAndWriteNothing) {
     EXPECT_FALSE(fs::exists(out));
 }
 
+TEST(UdfImage, StrictModeRefusesANameUdfMustCut) {
+    // 255 Latin characters need 256 bytes of CS0: relaxed mode cuts and reports, strict refuses.
+    const std::string long_name(251, 'l');
+    TempTree tree{{long_name + ".txt", std::string("x")}};
+    TempDir work;
+    const fs::path out = work / "strict.iso";
+    RunResult r = create_image(out, {tree.path().string()}, {"--fs", "udf", "--strict"});
+    EXPECT_EQ(r.exit_status, 2) << r.describe();
+    EXPECT_NE(r.err.find(long_name), std::string::npos) << r.describe();
+    EXPECT_FALSE(fs::exists(out));
+    r = create_image(out, {tree.path().string()}, {"--fs", "udf"});
+    ASSERT_TRUE(r.ok()) << r.describe();
+    const fs::path x = work / "x";
+    ASSERT_TRUE(run({"7z", "x", "-y", "-tudf", "-o" + x.string(), out.string()}).ok());
+    const Manifest got = Manifest::of_tree(x);
+    ASSERT_EQ(got.size(), 1u) << got.dump();
+    EXPECT_EQ(got.paths().front().size(), 254u) << "cut to 254 characters, extension kept";
+    EXPECT_TRUE(got.paths().front().ends_with(".txt"));
+}
+
 } // namespace
 } // namespace discwright::test

@@ -257,6 +257,9 @@ PycdlibView pycdlib_view(const fs::path& image, Namespace ns) {
             if (j.contains("record_size"))
                 view.record_sizes[path] = j["record_size"].get<std::uint64_t>();
             if (j.contains("ino")) view.inodes[path] = j["ino"].get<std::uint64_t>();
+            if (j.value("hidden", false)) view.hidden.insert(path);
+            if (j.contains("udf_permissions"))
+                view.udf_permissions[path] = j["udf_permissions"].get<std::uint32_t>();
             if (view.manifest.contains(path))
                 view.error += fmt::format("pycdlib lists '{}' twice\n", path);
             view.manifest.add(path, e);

@@ -8,6 +8,7 @@
 #include <initializer_list>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -75,6 +76,10 @@ struct PycdlibView {
     std::map<std::string, std::uint64_t> record_sizes;
     /// Inode numbers from RRIP 1.12 PX records (rr namespace only), by path.
     std::map<std::string, std::uint64_t> inodes;
+    /// udf namespace: paths whose FID has the existence ("hidden") bit, and each entry's
+    /// ECMA-167 4/14.9.5 permissions.
+    std::set<std::string> hidden;
+    std::map<std::string, std::uint32_t> udf_permissions;
     std::string error; ///< why the JSON could not be used, if it could not
     bool ok() const { return run.ok() && error.empty(); }
 };
