@@ -1,7 +1,7 @@
 #pragma once
 // ImageReader: the file systems of an existing image or disc, read from any Stream. It finds
 // the sessions, says which file systems each holds (ISO 9660, Rock Ridge, Joliet,
-// ISO 9660:1999), and reads one namespace's tree: names, sizes, times, POSIX attributes,
+// ISO 9660:1999, UDF), and reads one namespace's tree: names, sizes, times, POSIX attributes,
 // symlink targets, and where each file's bytes are. IMAPI reads a disc only to import it
 // (IdentifyFileSystemsOnDisc, ImportFileSystem); discwright also lists, extracts and validates
 // with the same reader.
@@ -28,6 +28,7 @@ namespace discwright {
 struct ImageExtent {
     u64 lba = 0;
     u64 bytes = 0;
+    u32 offset = 0; ///< bytes into block `lba` where the run starts (UDF data inside its ICB)
     bool operator==(const ImageExtent&) const = default;
 };
 
@@ -124,7 +125,8 @@ struct ImportProgressEvent {
 class ImageReader {
 public:
     /// Opens the image: finds its sessions and reads the chosen one's volume descriptors.
-    /// No ISO 9660 volume there: NoValidVolumeDescriptor naming the block.
+    /// An image with UDF and no ISO 9660 is one session of UDF alone. Neither there:
+    /// NoValidVolumeDescriptor naming the block.
     explicit ImageReader(StreamPtr image, ReaderOptions options = {});
 
     /// The sessions of an image (oldest first). A session ends where its primary volume's
@@ -140,12 +142,15 @@ public:
     [[nodiscard]] const Stream& stream() const { return *m_image; }
     [[nodiscard]] const StreamPtr& stream_ptr() const { return m_image; }
 
-    /// IdentifyFileSystems: what the session holds (Iso9660, RockRidge, Joliet, Iso9660_1999).
+    /// IdentifyFileSystems: what the session holds (Iso9660, RockRidge, Joliet, Iso9660_1999,
+    /// Udf).
     [[nodiscard]] FsType file_systems() const { return m_session.file_systems; }
     /// The namespace read by default from a set: Rock Ridge (it keeps POSIX names and
-    /// attributes), then Joliet, then ISO 9660:1999, then ISO 9660. None for an empty set.
+    /// attributes), then Joliet, then ISO 9660:1999, then ISO 9660, then UDF. None for an
+    /// empty set.
     [[nodiscard]] static FsType default_file_system(FsType available);
-    /// The volume descriptor of one namespace (RockRidge reads the primary one).
+    /// The volume descriptor of one namespace (RockRidge reads the primary one; Udf gives the
+    /// primary volume descriptor's identifier and the volume's end).
     [[nodiscard]] const VolumeInfo& volume(FsType ns) const;
 
     /// Reads a namespace's whole tree (RockRidge: the primary tree with its RRIP names and

@@ -31,9 +31,9 @@ int run(const ExtractCommandOptions& o, const GlobalOptions& g) {
         const ImageReader reader = open_image(o.image, o.read);
         const FsType ns = chosen_namespace(reader, o.read);
         const ImageTree tree = reader.read_tree(ns, {}, cancel.token());
-        // Only Rock Ridge records modes and owners; the plain trees' 0555 / 0444 are the
+        // Rock Ridge and UDF record modes and owners; the plain trees' 0555 / 0444 are the
         // reader's stand-ins, and extracting them would leave a tree that cannot be changed.
-        const bool posix = ns == FsType::RockRidge;
+        const bool posix = ns == FsType::RockRidge || ns == FsType::Udf;
         ExtractOptions options;
         options.existing = o.overwrite ? Overwrite::Replace : Overwrite::Refuse;
         options.times = o.no_times ? Times::Extraction : Times::Image;

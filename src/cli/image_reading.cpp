@@ -72,10 +72,10 @@ FsType chosen_namespace(const ImageReader& reader, const ReadOptions& o) {
     }
     const auto set = parse_fs_types(o.fs);
     if (!set || (*set != FsType::Iso9660 && *set != FsType::Joliet && *set != FsType::RockRidge &&
-                 *set != FsType::Iso9660_1999))
+                 *set != FsType::Iso9660_1999 && *set != FsType::Udf))
         throw Error(ErrorCode::InvalidParam,
                     fmt::format("--fs: '{}' is not one of rockridge, joliet, iso9660:1999, "
-                                "iso9660",
+                                "iso9660, udf",
                                 o.fs))
             .with_option("--fs");
     return *set;

@@ -824,8 +824,10 @@ TEST_F(ReadForeignImage, LsOfOneFolderAndLongFormat) {
     EXPECT_EQ(missing.exit_status, 2) << missing.describe();
     EXPECT_NE(missing.err.find("'/nope'"), std::string::npos) << missing.err;
 
-    RunResult bad_fs = run_discwright({"image", "ls", "--fs", "udf", image.string()});
+    RunResult bad_fs = run_discwright({"image", "ls", "--fs", "hfs", image.string()});
     EXPECT_EQ(bad_fs.exit_status, 1) << bad_fs.describe();
+    RunResult no_udf = run_discwright({"image", "ls", "--fs", "udf", image.string()});
+    EXPECT_EQ(no_udf.exit_status, 2) << no_udf.describe();
     RunResult absent = run_discwright({"image", "ls", "--fs", "joliet", image.string()});
     EXPECT_EQ(absent.exit_status, 2) << absent.describe();
     RunResult not_image = run_discwright({"image", "ls", (tree / "top.txt").string()});

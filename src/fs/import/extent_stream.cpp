@@ -13,7 +13,8 @@ ExtentStream::ExtentStream(StreamPtr image, std::vector<ImageExtent> extents, u6
     u64 at = 0;
     const u64 image_bytes = m_image->size();
     for (const auto& e : m_extents) {
-        if (e.lba > image_bytes / block_size || e.bytes > image_bytes - e.lba * block_size)
+        if (e.lba > image_bytes / block_size ||
+            e.bytes + e.offset > image_bytes - e.lba * block_size)
             damaged(fmt::format("'{}': its data at LBA {} ({} bytes) lies past the end of the "
                                 "image ({} blocks)",
                                 m_path, e.lba, e.bytes, image_bytes / block_size),
@@ -37,8 +38,9 @@ std::size_t ExtentStream::read_at(u64 offset, std::span<std::byte> buffer) const
         const u64 in_extent = offset + done - m_starts[i];
         const u64 n = std::min<u64>(want - done, m_extents[i].bytes - in_extent);
         if (n) {
-            const std::size_t got = m_image->read_at(m_extents[i].lba * block_size + in_extent,
-                                                     buffer.subspan(done, n));
+            const std::size_t got =
+                m_image->read_at(m_extents[i].lba * block_size + m_extents[i].offset + in_extent,
+                                 buffer.subspan(done, n));
             if (got != n)
                 throw Error(ErrorCode::ImportReadFailure,
                             fmt::format("'{}': short read at LBA {}", m_path, m_extents[i].lba))

@@ -186,7 +186,8 @@ private:
         const u64 image_bytes = m_image.size();
         u64 held = 0;
         for (const auto& x : e.extents) {
-            if (x.lba > image_bytes / block_size || x.bytes > image_bytes - x.lba * block_size) {
+            if (x.lba > image_bytes / block_size ||
+                x.bytes + x.offset > image_bytes - x.lba * block_size) {
                 problem(ErrorCode::FileSystemReadConsistency, path,
                         fmt::format("'{}': its data at LBA {} ({} bytes) lies past the end of the "
                                     "image ({} blocks)",
@@ -586,7 +587,7 @@ private:
         for (const auto& x : e.extents) {
             if (!left) break;
             const u64 n = std::min(left, x.bytes);
-            copy_range(out, x.lba * block_size, out_at, n, x.lba);
+            copy_range(out, x.lba * block_size + x.offset, out_at, n, x.lba);
             left -= n;
             out_at += n;
         }

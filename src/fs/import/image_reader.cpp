@@ -8,9 +8,23 @@
 #include "fs/import/directory_records.h"
 #include "fs/import/extent_stream.h"
 #include "fs/import/tree_reader.h"
+#include "fs/import/udf_reader.h"
 #include "fs/import/volume_descriptors.h"
 
 namespace discwright {
+
+namespace {
+
+VolumeInfo udf_volume_info(const fs::import::UdfVolume& udf) {
+    VolumeInfo v;
+    v.type = FsType::Udf;
+    v.volume_id = udf.volume_id;
+    v.volume_set_id = udf.logical_volume_id;
+    v.volume_space_blocks = std::max(udf.end_block, udf.anchor_block + 1);
+    return v;
+}
+
+} // namespace
 
 std::string ImageTree::path(u32 index) const {
     if (index == 0) return "/";
@@ -89,6 +103,18 @@ ImageReader::ImageReader(StreamPtr image, ReaderOptions options) : m_image(std::
             unlisted = true;
         }
     } else {
+        if (m_sessions.empty()) {
+            // No ISO 9660: a UDF volume alone (what IMAPI writes for FsiFileSystemUDF).
+            if (auto udf = fs::import::find_udf_volume(source, 0)) {
+                m_session.start_block = 0;
+                m_session.end_block = std::max(udf->end_block, udf->anchor_block + 1);
+                m_session.file_systems = FsType::Udf;
+                m_session.volume_id = udf->volume_id;
+                m_sessions.push_back(m_session);
+                m_volumes.push_back(udf_volume_info(*udf));
+                return;
+            }
+        }
         if (m_sessions.empty())
             throw Error(ErrorCode::NoValidVolumeDescriptor,
                         fmt::format("{}: no ISO 9660 volume descriptor at LBA 16; not an ISO "
@@ -113,6 +139,14 @@ ImageReader::ImageReader(StreamPtr image, ReaderOptions options) : m_image(std::
             m_session.file_systems = m_session.file_systems | FsType::RockRidge;
     } catch (const Error&) {
     }
+    try {
+        // A UDF volume beside ISO 9660 (the bridge); a damaged one leaves ISO 9660 readable.
+        if (auto udf = fs::import::find_udf_volume(source, m_session.start_block)) {
+            m_session.file_systems = m_session.file_systems | FsType::Udf;
+            m_volumes.push_back(udf_volume_info(*udf));
+        }
+    } catch (const Error&) {
+    }
     m_session.boot_catalog_lba = set->boot_catalog;
     m_volumes.push_back(fs::import::volume_info(*set->primary, FsType::Iso9660, 0));
     m_session.volume_id = m_volumes.back().volume_id;
@@ -135,7 +169,8 @@ std::vector<ImageSession> ImageReader::find_sessions(const Stream& image) {
 }
 
 FsType ImageReader::default_file_system(FsType available) {
-    for (FsType t : {FsType::RockRidge, FsType::Joliet, FsType::Iso9660_1999, FsType::Iso9660})
+    for (FsType t :
+         {FsType::RockRidge, FsType::Joliet, FsType::Iso9660_1999, FsType::Iso9660, FsType::Udf})
         if (has(available, t)) return t;
     return FsType::None;
 }
@@ -153,7 +188,7 @@ const VolumeInfo& ImageReader::volume(FsType ns) const {
 ImageTree ImageReader::read_tree(FsType ns, const ImportProgressHandler& progress,
                                  CancellationToken cancel) const {
     if (ns != FsType::Iso9660 && ns != FsType::RockRidge && ns != FsType::Joliet &&
-        ns != FsType::Iso9660_1999)
+        ns != FsType::Iso9660_1999 && ns != FsType::Udf)
         throw Error(ErrorCode::InvalidParam,
                     fmt::format("read_tree reads one namespace, not '{}'", to_string(ns)));
     if (!has(m_session.file_systems, ns))
@@ -162,6 +197,15 @@ ImageTree ImageReader::read_tree(FsType ns, const ImportProgressHandler& progres
                                 m_image->description(), m_session.start_block, to_string(ns),
                                 to_string(m_session.file_systems)));
     fs::import::BlockSource source(*m_image);
+    if (ns == FsType::Udf) {
+        const auto udf = fs::import::find_udf_volume(source, m_session.start_block);
+        if (!udf)
+            throw Error(ErrorCode::DataStreamInconsistency,
+                        fmt::format("{}: the UDF volume of the session at LBA {} is gone (the "
+                                    "image changed while it was read)",
+                                    m_image->description(), m_session.start_block));
+        return fs::import::read_udf_tree(source, *udf, progress, cancel);
+    }
     // Read again, not kept: the stream is the truth, and a file may have changed since.
     const auto set = fs::import::read_descriptor_set(source, m_session.start_block);
     const std::optional<fs::iso9660::VolumeDescriptor>* vd = nullptr;

@@ -128,7 +128,6 @@ private:
     std::unordered_map<ItemId, u32> m_extra_blocks; // symlinks whose target needs blocks
     std::unordered_map<u32, u16> m_link_counts;     // hard-link group -> names
     std::vector<Extent> m_extents;
-    u32 m_first_extent = 0;
 
     mutable std::mutex m_cache_mutex;
     mutable u32 m_cached_dir = 0xffff'ffff;
