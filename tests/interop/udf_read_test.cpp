@@ -146,5 +146,47 @@ TEST(UdfReadDamaged, ACorruptFileEntryIsNamedAndTheIsoSideStillReads) {
     EXPECT_NE(rr.out.find("b.txt"), std::string::npos) << rr.describe();
 }
 
+TEST(UdfImport, AUdfTreeIsImportedAndAnAppendedSessionCopiesDataInsideFileEntries) {
+    TempTree first{{"a.txt", std::string("alpha\n")},
+                   {"d/small.txt", PseudoRandom{1500, 5}}, // inside its File Entry
+                   {"d/big.bin", PseudoRandom{9000, 6}}};
+    TempTree second{{"new.txt", std::string("second session\n")}};
+    TempDir work;
+    const fs::path a = work / "a.iso";
+    ASSERT_TRUE(create(a, first.path(), {"--fs", "udf", "--udf-revision", "2.01"}).ok());
+    Manifest want = Manifest::of_tree(first.path());
+    const Manifest added = Manifest::of_tree(second.path());
+    for (const auto& [path, entry] : added.entries())
+        want.add(path, entry);
+
+    // A standalone image from the UDF tree plus the new file.
+    const fs::path copy = work / "copy.iso";
+    const RunResult c = create(copy, second.path(), {"--import", a.string()});
+    ASSERT_TRUE(c.ok()) << c.describe();
+    EXPECT_TRUE(readers_extract_as(copy, want, kContentFields, {Reader::Xorriso}));
+
+    // An appended ISO 9660 session after the UDF one: it refers to the old file data, except
+    // what lived inside a File Entry, which ISO 9660 cannot point at and is copied.
+    const fs::path b = work / "b.iso";
+    const RunResult appended = create(b, second.path(), {"--import", a.string(), "--append"});
+    ASSERT_TRUE(appended.ok()) << appended.describe();
+    const fs::path disc = work / "disc.iso";
+    {
+        std::ofstream out(disc, std::ios::binary);
+        for (const fs::path& part : {a, b}) {
+            std::ifstream in(part, std::ios::binary);
+            out << in.rdbuf();
+        }
+    }
+    const auto start = fs::file_size(a) / 2048;
+    const fs::path x = work / "x";
+    const RunResult r =
+        run({"xorriso", "-osirrox", "on", "-load", "sbsector", std::to_string(start), "-indev",
+             disc.string(), "-extract", "/", x.string()});
+    ASSERT_TRUE(r.ok()) << r.describe();
+    EXPECT_TRUE(
+        manifests_match("xorriso, appended session", want, Manifest::of_tree(x), kContentFields));
+}
+
 } // namespace
 } // namespace discwright::test

@@ -134,7 +134,11 @@ void FileSystemImage::import_specific_file_system(const ImageReader& reader, FsT
         o.session_start_block = static_cast<u32>(end);
         const FsType writable =
             FsType::Iso9660 | FsType::Joliet | FsType::RockRidge | FsType::Iso9660_1999;
+        // The set of the session imported, without UDF (not written after block 0 yet); a
+        // UDF-only session gives ISO 9660 + Joliet + Rock Ridge, so its names survive.
         o.file_systems = (reader.file_systems() & writable) | FsType::Iso9660;
+        if ((reader.file_systems() & writable) == FsType::None)
+            o.file_systems = FsType::Iso9660 | FsType::Joliet | FsType::RockRidge;
         if (has(o.file_systems, FsType::Iso9660_1999))
             o.iso_level = 4;
         else if (o.iso_level == 4)

@@ -107,6 +107,7 @@ ImageReader::ImageReader(StreamPtr image, ReaderOptions options) : m_image(std::
             // No ISO 9660: a UDF volume alone (what IMAPI writes for FsiFileSystemUDF).
             if (auto udf = fs::import::find_udf_volume(source, 0)) {
                 m_session.start_block = 0;
+                // The whole image: the partition, and the anchor after it.
                 m_session.end_block = std::max(udf->end_block, udf->anchor_block + 1);
                 m_session.file_systems = FsType::Udf;
                 m_session.volume_id = udf->volume_id;

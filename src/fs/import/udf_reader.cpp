@@ -710,6 +710,11 @@ std::optional<UdfVolume> find_udf_volume(const BlockSource& image, u64 session_s
         }
         at += length;
     }
+    // ECMA-167 3/8.4.2.1: an anchor right after the partition ends the volume there.
+    if (image.contains(v.end_block, block_size)) {
+        const auto b = image.read(v.end_block, block_size, "UDF anchor");
+        if (verify_tag(bytes(b), TagId::AnchorVolumePointer)) ++v.end_block;
+    }
     v.file_set_partition =
         lvd.file_set_descriptor_location.extent_location.partition_reference_number;
     v.file_set_block = lvd.file_set_descriptor_location.extent_location.logical_block_number;

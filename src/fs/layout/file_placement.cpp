@@ -14,7 +14,8 @@ std::optional<u32> reusable_blocks(const std::vector<ImageExtent>& extents, u64 
     u64 next = extents.front().lba;
     for (std::size_t i = 0; i < extents.size(); ++i) {
         const auto& e = extents[i];
-        if (e.lba != next) return std::nullopt;
+        // Data inside a UDF File Entry starts mid-block: ISO 9660 cannot point at it.
+        if (e.lba != next || e.offset != 0) return std::nullopt;
         if (i + 1 < extents.size() && e.bytes % block_size) return std::nullopt;
         next = e.lba + (e.bytes + block_size - 1) / block_size;
     }
