@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include "discwright/image_reader.h"
 #include "support/manifest.h"
 #include "support/run.h"
 #include "support/temp_tree.h"
@@ -73,6 +74,59 @@ INSTANTIATE_TEST_SUITE_P(
         std::erase(n, '.');
         return "Udf" + n;
     });
+
+TEST(UdfBridge, EveryViewAgreesAndSharesOneCopyOfTheData) {
+    TempTree tree(kTree);
+    TempDir work;
+    for (const std::string revision : {"1.02", "2.50"}) {
+        const fs::path image = work / ("b" + revision + ".iso");
+        ASSERT_TRUE(create(image, tree.path(),
+                           {"--fs", "iso9660,joliet,rockridge,udf", "--udf-revision", revision})
+                        .ok());
+        // Every view extracts to the same tree (names, data, symlinks where the view has them).
+        const Manifest source = Manifest::of_tree(tree.path());
+        for (const std::string ns : {"udf", "rockridge"}) {
+            const fs::path out = work / (ns + revision);
+            const RunResult x =
+                run_discwright({"image", "extract", "--fs", ns, image.string(), out.string()});
+            ASSERT_TRUE(x.ok()) << x.describe();
+            EXPECT_TRUE(
+                manifests_match(ns + " view", source, Manifest::of_tree(out), kContentFields));
+        }
+        if (revision == "1.02") {
+            // pycdlib cannot open a 2.50/2.60 bridge at all: its bounds check of the logical
+            // volume's partition maps refuses any volume with two of them.
+            const PycdlibView joliet = pycdlib_view(image, Namespace::Joliet);
+            ASSERT_TRUE(joliet.ok()) << joliet.run.describe() << joliet.error;
+            const auto not_a_link = [&](const std::string& path, const ManifestEntry&) {
+                const ManifestEntry* e = source.find(path);
+                return !e || e->type != EntryType::Symlink; // Joliet has no symlinks
+            };
+            EXPECT_TRUE(manifests_match("pycdlib joliet", source.filtered(not_a_link),
+                                        joliet.manifest.filtered(not_a_link),
+                                        {Field::Type, Field::Size, Field::Sha256}));
+        }
+
+        // One copy of the data: each file's UDF extent is its ISO 9660 extent (files kept
+        // inside a File Entry only exist when UDF is alone).
+        const ImageReader reader(std::make_shared<FileStream>(image.string()));
+        const ImageTree udf = reader.read_tree(FsType::Udf);
+        const ImageTree rr = reader.read_tree(FsType::RockRidge);
+        std::size_t compared = 0;
+        for (u32 i = 1; i < udf.size(); ++i) {
+            const ImageEntry& e = udf.at(i);
+            if (e.type != FsiItemType::File || e.size == 0) continue;
+            const auto other = rr.find(udf.path(i));
+            ASSERT_TRUE(other) << udf.path(i);
+            ASSERT_FALSE(e.extents.empty());
+            ASSERT_FALSE(rr.at(*other).extents.empty());
+            EXPECT_EQ(e.extents.front().lba, rr.at(*other).extents.front().lba) << udf.path(i);
+            EXPECT_EQ(e.extents.front().offset, 0u);
+            ++compared;
+        }
+        EXPECT_EQ(compared, 5u);
+    }
+}
 
 TEST(UdfReadForeign, GenisoimageUdfTree) {
     TempTree tree{{"a.txt", std::string("alpha\n")},
