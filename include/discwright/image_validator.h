@@ -58,7 +58,7 @@ public:
     [[nodiscard]] const StreamPtr& stream() const { return m_stream; }
 
     /// Validate: NoImage when nothing was set; ImageNotAligned when the size is not whole
-    /// 2048-byte blocks; NoValidVolumeDescriptor when no ISO 9660 (or, later, UDF) volume
+    /// 2048-byte blocks; NoValidVolumeDescriptor when neither an ISO 9660 nor a UDF volume
     /// recognition sequence is found. Returns when the image passes.
     void validate() const;
 

@@ -52,6 +52,9 @@ TEST_P(UdfRead, ExtractGivesBackTheTree) {
     const RunResult info = run_discwright({"image", "info", image.string()});
     ASSERT_TRUE(info.ok()) << info.describe();
     EXPECT_NE(info.out.find("udf"), std::string::npos) << info.describe();
+    const RunResult verified = run_discwright({"image", "verify", image.string()});
+    EXPECT_TRUE(verified.ok()) << verified.describe();
+    EXPECT_NE(verified.out.find("clean"), std::string::npos) << verified.describe();
     const fs::path out = work / "x";
     const RunResult x =
         run_discwright({"image", "extract", "--fs", "udf", image.string(), out.string()});
@@ -195,6 +198,11 @@ TEST(UdfReadDamaged, ACorruptFileEntryIsNamedAndTheIsoSideStillReads) {
     EXPECT_EQ(ls.exit_status, 2) << ls.describe();
     EXPECT_NE(ls.err.find("b.txt"), std::string::npos) << ls.describe();
     EXPECT_NE(ls.err.find(std::to_string(hit)), std::string::npos) << ls.describe();
+    const RunResult verified = run_discwright({"image", "verify", image.string()});
+    EXPECT_EQ(verified.exit_status, 2) << verified.describe();
+    EXPECT_NE(verified.out.find("udf-tree"), std::string::npos) << verified.describe();
+    EXPECT_NE(verified.out.find("LBA " + std::to_string(hit)), std::string::npos)
+        << verified.describe();
     const RunResult rr = run_discwright({"image", "ls", image.string()});
     EXPECT_TRUE(rr.ok()) << rr.describe();
     EXPECT_NE(rr.out.find("b.txt"), std::string::npos) << rr.describe();

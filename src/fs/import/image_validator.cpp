@@ -3,6 +3,8 @@
 
 #include "discwright/image_validator.h"
 
+#include "fs/import/extent_stream.h"
+#include "fs/import/udf_reader.h"
 #include "fs/import/validation_context.h"
 #include "fs/import/validation_descriptors.h"
 #include "fs/import/validation_path_tables.h"
@@ -55,6 +57,51 @@ void check_session(const BlockSource& image, u64 session_start, std::optional<u6
     extents.check(log);
 }
 
+/// The UDF volume of the session at `start`, when it has one: its descriptors, its tree, every
+/// file's extents, and the integrity descriptor's counts. Returns whether a UDF volume is
+/// recognised there (damaged or not).
+bool check_udf(const BlockSource& image, u64 start, ProblemLog& log,
+               const CancellationToken& cancel) {
+    std::optional<UdfVolume> udf;
+    try {
+        udf = find_udf_volume(image, start);
+    } catch (const Error& e) {
+        if (e.code() == ErrorCode::RequestCancelled) throw;
+        log.add(Check::UdfVolume, e.context().lba, e.context().path, e.message());
+        return true;
+    }
+    if (!udf) return false;
+    try {
+        const ImageTree tree = read_udf_tree(image, *udf, {}, cancel);
+        const StreamPtr borrowed(&image.stream(), [](const Stream*) {});
+        u32 files = 0;
+        for (u32 i = 1; i < tree.size(); ++i) {
+            const ImageEntry& e = tree.at(i);
+            if (e.type == FsiItemType::Directory) continue;
+            ++files;
+            if (e.type != FsiItemType::File) continue;
+            try {
+                // Its extents lie inside the image and hold its size (the constructor checks).
+                (void)ExtentStream(borrowed, e.extents, e.size, tree.path(i));
+            } catch (const Error& x) {
+                log.add(Check::UdfTree, x.context().lba, tree.path(i), x.message());
+            }
+        }
+        const u32 folders = static_cast<u32>(tree.size()) - files;
+        if (udf->integrity &&
+            (udf->integrity->files != files || udf->integrity->directories != folders))
+            log.add(Check::UdfCounts, std::nullopt, {},
+                    fmt::format("UDF integrity descriptor counts {} files and {} folders; the "
+                                "tree has {} and {}",
+                                udf->integrity->files, udf->integrity->directories, files,
+                                folders));
+    } catch (const Error& e) {
+        if (e.code() == ErrorCode::RequestCancelled) throw;
+        log.add(Check::UdfTree, e.context().lba, e.context().path, e.message());
+    }
+    return true;
+}
+
 } // namespace
 
 void ImageValidator::set_path(std::string path) {
@@ -79,7 +126,13 @@ void ImageValidator::validate() const {
                                 described(*m_stream), size, block_size, size % block_size))
             .with_path(m_path);
     const BlockSource image(*m_stream);
-    if (!read_descriptor_set(image, 0))
+    bool udf = false;
+    try {
+        udf = find_udf_volume(image, 0).has_value();
+    } catch (const Error&) {
+        udf = true; // recognised, if damaged: check() says how
+    }
+    if (!udf && !read_descriptor_set(image, 0))
         throw Error(ErrorCode::NoValidVolumeDescriptor,
                     fmt::format("{}: no ISO 9660 volume recognition sequence (a primary volume "
                                 "descriptor at LBA 16){}",
@@ -110,8 +163,11 @@ ValidationReport ImageValidator::check(CancellationToken cancel) const {
         log.add(Check::ReadFailure, e.context().lba, {},
                 fmt::format("{}: sessions cannot be read: {}", described(*m_stream), e.message()));
     }
+    // A UDF volume alone is checked as UDF; beside ISO 9660 (a bridge), as both.
+    const bool udf_alone = sessions.empty() && check_udf(image, 0, log, cancel);
+    if (!sessions.empty() && sessions.front().start_block == 0) check_udf(image, 0, log, cancel);
     // Without a session, the descriptors at LBA 16 say what is wrong.
-    if (sessions.empty()) sessions.push_back(ImageSession{});
+    if (sessions.empty() && !udf_alone) sessions.push_back(ImageSession{});
     for (std::size_t i = 0; i < sessions.size(); ++i) {
         cancel.throw_if_cancelled();
         if (sessions.size() > 1)

@@ -710,6 +710,23 @@ std::optional<UdfVolume> find_udf_volume(const BlockSource& image, u64 session_s
         }
         at += length;
     }
+    // ECMA-167 3/10.10: the integrity descriptor, for its counts (a validator compares them).
+    const ExtentAd integrity = lvd.integrity_sequence_extent;
+    if (integrity.length >= block_size && image.contains(integrity.location, block_size)) {
+        const auto b = image.read(integrity.location, block_size, "UDF integrity descriptor");
+        if (verify_tag(bytes(b), TagId::LogicalVolumeIntegrity)) {
+            core::ByteReader in(bytes(b), {u64{integrity.location}, "UDF integrity descriptor"});
+            const auto lvid = in.read<LogicalVolumeIntegrityDescriptor>();
+            const u64 use_at = sizeof lvid + 8 * u64{lvid.number_of_partitions};
+            if (lvid.length_of_implementation_use >= sizeof(IntegrityImplementationUse) &&
+                use_at + sizeof(IntegrityImplementationUse) <= block_size) {
+                in.seek(use_at);
+                const auto use = in.read<IntegrityImplementationUse>();
+                v.integrity = UdfVolume::Integrity{lvid.integrity_type == 1, use.number_of_files,
+                                                   use.number_of_directories};
+            }
+        }
+    }
     // ECMA-167 3/8.4.2.1: an anchor right after the partition ends the volume there.
     if (image.contains(v.end_block, block_size)) {
         const auto b = image.read(v.end_block, block_size, "UDF anchor");

@@ -34,6 +34,12 @@ struct UdfVolume {
     std::vector<Map> maps; ///< by partition reference number
     u16 file_set_partition = 0;
     u32 file_set_block = 0;
+    /// The logical volume integrity descriptor's counts (UDF 2.2.6.4), when it reads.
+    struct Integrity {
+        bool closed = false;
+        u32 files = 0, directories = 0;
+    };
+    std::optional<Integrity> integrity;
 };
 
 /// The UDF volume of the session starting at `session_start`, or nullopt when its recognition

@@ -73,6 +73,9 @@ constexpr std::array<ValidationCheck, fs::import::check_count> checks{{
     {"rrip-sl", E, "an SL entry is malformed, or a symlink lacks one"},
     {"rrip-cl", E, "a CL entry points at something that is not a relocated folder"},
     {"rrip-pl", E, "a relocated folder's PL entry is missing or points elsewhere"},
+    {"udf-volume", E, "the UDF volume's descriptors cannot be read"},
+    {"udf-tree", E, "a UDF File Entry, folder or extent cannot be read"},
+    {"udf-counts", W, "the UDF integrity descriptor's file or folder count is not the tree's"},
 }};
 static_assert(!checks.back().id.empty(), "one row for every enum Check");
 

@@ -76,6 +76,10 @@ enum class Check : u8 {
     RripSl,
     RripCl,
     RripPl,
+    // UDF (ECMA-167, OSTA UDF)
+    UdfVolume,
+    UdfTree,
+    UdfCounts,
     Count, // the number of checks, not a check
 };
 
